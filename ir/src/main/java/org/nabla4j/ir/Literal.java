@@ -13,6 +13,16 @@ public record Literal(Object value, DType dtype) implements Atom {
 
     public static Literal of(double v, DType dtype) { return new Literal(v, dtype); }
 
+    /** The value of a rank-0 tensor as a literal. */
+    public static Literal of(Tensor scalar) {
+        if (scalar.shape().rank() != 0) throw new IllegalArgumentException("literal needs a rank-0 tensor, got " + scalar.type());
+        return switch (scalar.dtype()) {
+            case BOOL -> new Literal(scalar.getBool(0), scalar.dtype());
+            case I32, I64 -> new Literal(scalar.getLong(0), scalar.dtype());
+            case F32, F64 -> new Literal(scalar.getDouble(0), scalar.dtype());
+        };
+    }
+
     public AbstractArray type() { return AbstractArray.scalar(dtype); }
 
     public double asDouble() {

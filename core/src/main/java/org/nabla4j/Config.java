@@ -1,0 +1,41 @@
+package org.nabla4j;
+
+import org.nabla4j.ir.Backend;
+
+/**
+ * Process-wide settings, read when a jitted function is created or compiles. The one mutable
+ * singleton of nabla4j; setters are thread-safe and take effect for later compilations.
+ */
+public final class Config {
+    private volatile int cacheSize = 64;
+    private volatile int recompileWarningThreshold = 32;
+    private volatile Backend backend = Backend.INTERPRETER;
+
+    Config() {}
+
+    /** Maximum compiled signatures kept per jitted function (least recently used are evicted). */
+    public int cacheSize() { return cacheSize; }
+
+    public Config cacheSize(int n) {
+        if (n < 1) throw new IllegalArgumentException("cacheSize must be >= 1, got " + n);
+        cacheSize = n;
+        return this;
+    }
+
+    /** After this many compilations of one function, each further one logs a warning with the reason. */
+    public int recompileWarningThreshold() { return recompileWarningThreshold; }
+
+    public Config recompileWarningThreshold(int n) {
+        recompileWarningThreshold = n;
+        return this;
+    }
+
+    /** The backend jit compiles with. */
+    public Backend backend() { return backend; }
+
+    /** Forces a backend, e.g. {@link Backend#INTERPRETER} for debugging. */
+    public Config backend(Backend b) {
+        backend = java.util.Objects.requireNonNull(b);
+        return this;
+    }
+}
