@@ -26,14 +26,23 @@ final class ArrayFormat {
         };
         if (t.size() == 0) {
             String shapeText = shape.length == 1 ? "" : ", shape=" + tuple(shape);
-            return prefix + "[]" + shapeText + (suffix.isEmpty() ? ", dtype=" + t.dtype().numpyName() : suffix) + ")";
+            return prefix + "[]" + shapeText + ", dtype=" + t.dtype().numpyName() + ")";
         }
         boolean summarise = t.size() > THRESHOLD;
+        if (summarise) {
+            // NumPy 2 states the shape of an array whose repr leaves elements out.
+            suffix = ", shape=" + tuple(shape) + suffix;
+        }
         String[] cells = formatCells(t, shape, summarise);
         if (shape.length == 0) return prefix + cells[0] + suffix + ")";
         StringBuilder sb = new StringBuilder(prefix);
         int[] strides = t.shape().strides();
         layout(sb, cells, shape, strides, 0, 0, prefix.length(), summarise);
+        int lastLine = sb.length() - (sb.lastIndexOf("\n") + 1);
+        if (!suffix.isEmpty() && lastLine + suffix.length() + 1 > LINE_WIDTH) {
+            // NumPy moves the dtype to its own line when it would overflow the last one.
+            return sb + ",\n" + " ".repeat(prefix.length()) + suffix.substring(2) + ")";
+        }
         return sb + suffix + ")";
     }
 

@@ -286,10 +286,13 @@ public final class NDArray {
     public NDArray pow(long y) { return Np.pow(this, weak(y)); }
     public NDArray mod(NDArray y) { return Np.mod(this, y); }
     public NDArray mod(double y) { return Np.mod(this, weak(y)); }
+    public NDArray mod(long y) { return Np.mod(this, weak(y)); }
     public NDArray maximum(NDArray y) { return Np.maximum(this, y); }
     public NDArray maximum(double y) { return Np.maximum(this, weak(y)); }
+    public NDArray maximum(long y) { return Np.maximum(this, weak(y)); }
     public NDArray minimum(NDArray y) { return Np.minimum(this, y); }
     public NDArray minimum(double y) { return Np.minimum(this, weak(y)); }
+    public NDArray minimum(long y) { return Np.minimum(this, weak(y)); }
     public NDArray neg() { return Np.neg(this); }
     public NDArray abs() { return Np.abs(this); }
     public NDArray sign() { return Np.sign(this); }
@@ -311,16 +314,22 @@ public final class NDArray {
 
     public NDArray lt(NDArray y) { return Np.less(this, y); }
     public NDArray lt(double y) { return Np.less(this, weak(y)); }
+    public NDArray lt(long y) { return Np.less(this, weak(y)); }
     public NDArray le(NDArray y) { return Np.lessEqual(this, y); }
     public NDArray le(double y) { return Np.lessEqual(this, weak(y)); }
+    public NDArray le(long y) { return Np.lessEqual(this, weak(y)); }
     public NDArray gt(NDArray y) { return Np.greater(this, y); }
     public NDArray gt(double y) { return Np.greater(this, weak(y)); }
+    public NDArray gt(long y) { return Np.greater(this, weak(y)); }
     public NDArray ge(NDArray y) { return Np.greaterEqual(this, y); }
     public NDArray ge(double y) { return Np.greaterEqual(this, weak(y)); }
+    public NDArray ge(long y) { return Np.greaterEqual(this, weak(y)); }
     public NDArray eq(NDArray y) { return Np.equal(this, y); }
     public NDArray eq(double y) { return Np.equal(this, weak(y)); }
+    public NDArray eq(long y) { return Np.equal(this, weak(y)); }
     public NDArray ne(NDArray y) { return Np.notEqual(this, y); }
     public NDArray ne(double y) { return Np.notEqual(this, weak(y)); }
+    public NDArray ne(long y) { return Np.notEqual(this, weak(y)); }
     public NDArray and(NDArray y) { return Np.logicalAnd(this, y); }
     public NDArray or(NDArray y) { return Np.logicalOr(this, y); }
     public NDArray not() { return Np.logicalNot(this); }
