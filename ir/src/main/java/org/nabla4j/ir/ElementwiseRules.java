@@ -82,7 +82,7 @@ final class ElementwiseRules {
         binary(Primitive.DIV, Accepts.NUMERIC, false, (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b);
         // C fmod semantics (sign of the dividend), like lax.rem and np.fmod.
         binary(Primitive.REM, Accepts.NUMERIC, false, (a, b) -> a % b, (a, b) -> b == 0 ? 0 : a % b);
-        binary(Primitive.POW, Accepts.NUMERIC, false, Math::pow, ElementwiseRules::intPow);
+        binary(Primitive.POW, Accepts.NUMERIC, false, ElementwiseRules::pow, ElementwiseRules::intPow);
         binary(Primitive.MAX, Accepts.NUMERIC, false, Math::max, Math::max);
         binary(Primitive.MIN, Accepts.NUMERIC, false, Math::min, Math::min);
         binary(Primitive.ATAN2, Accepts.FLOAT, false, Math::atan2, null);
@@ -225,6 +225,12 @@ final class ElementwiseRules {
 
     private static double logistic(double x) {
         return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
+
+    /** C's pow (as NumPy and XLA): unlike Math.pow, pow(1, y) is 1 even for NaN y, and pow(-1, ±inf) is 1. */
+    private static double pow(double base, double exp) {
+        if (base == 1 || (base == -1 && Double.isInfinite(exp))) return 1;
+        return Math.pow(base, exp);
     }
 
     private static long intPow(long base, long exp) {

@@ -151,19 +151,25 @@ final class ReductionRules {
             int stride = x.shape().strides()[axis];
             forEachLine(x.shape(), axis, (line, base) -> {
                 int best = 0;
-                double bestV = x.getDouble(base);
-                for (int k = 1; k < len && !Double.isNaN(bestV); k++) {
-                    double v = x.getDouble(base + k * stride);
-                    // NaN wins, as in NumPy; ties keep the first index.
-                    if (Double.isNaN(v) || (isMax ? v > bestV : v < bestV)) {
-                        best = k;
-                        bestV = v;
-                    }
+                for (int k = 1; k < len; k++) {
+                    if (beats(x, base + k * stride, base + best * stride, isMax)) best = k;
                 }
                 Tensor.setLong(dst, line, best);
             });
             return Tensor.wrap(new AbstractArray(p.getDType("index_dtype"), out), dst);
         });
+    }
+
+    /** Whether element i displaces the best so far, b: the first NaN wins, as in NumPy; ties keep the first index. */
+    private static boolean beats(Tensor x, int i, int b, boolean isMax) {
+        if (!x.dtype().isFloating()) {
+            // Compared as longs: doubles cannot tell i64 neighbours beyond 2^53 apart.
+            int c = Long.compare(x.getLong(i), x.getLong(b));
+            return isMax ? c > 0 : c < 0;
+        }
+        double v = x.getDouble(i), best = x.getDouble(b);
+        if (Double.isNaN(best)) return false;
+        return Double.isNaN(v) || (isMax ? v > best : v < best);
     }
 
     /** For each output element (row-major over the non-axis dims), its line index and the base offset in x. */
@@ -311,6 +317,11 @@ final class ReductionRules {
         return r;
     }
 
+    /** Numeric order with NaNs last; unlike Double.compare, -0.0 equals 0.0 (so the stable sort keeps their order, as NumPy's). */
+    private static int compareFloats(double a, double b) {
+        return a == b ? 0 : Double.compare(a, b);
+    }
+
     /** Stable sort along {@code dim} by the first {@code numKeys} operands, lexicographically; NaNs last. */
     private static List<Tensor> sort(List<Tensor> in, int dim, int numKeys) {
         Shape s = in.getFirst().shape();
@@ -325,7 +336,7 @@ final class ReductionRules {
                 for (int kk = 0; kk < numKeys; kk++) {
                     Tensor key = in.get(kk);
                     int c = key.dtype().isFloating()
-                            ? Double.compare(key.getDouble(base + x * stride), key.getDouble(base + y * stride))
+                            ? compareFloats(key.getDouble(base + x * stride), key.getDouble(base + y * stride))
                             : Long.compare(key.getLong(base + x * stride), key.getLong(base + y * stride));
                     if (c != 0) return c;
                 }
