@@ -16,5 +16,13 @@ public interface Backend {
     Executable compile(Program program);
 
     /** The reference backend: every call interprets the program. */
-    Backend INTERPRETER = program -> (consts, args) -> Interpreter.run(program, consts, args);
+    Backend INTERPRETER = new Backend() {
+        @Override
+        public Executable compile(Program program) {
+            return (consts, args) -> Interpreter.run(program, consts, args);
+        }
+
+        @Override
+        public String toString() { return "interpreter"; }
+    };
 }
