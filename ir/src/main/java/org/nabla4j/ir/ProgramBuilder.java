@@ -58,6 +58,29 @@ public final class ProgramBuilder {
 
     public int equationCount() { return equations.size(); }
 
+    /**
+     * Appends the equations of {@code p} with its constants bound to {@code consts} and its inputs
+     * to {@code args} (atoms of this builder); returns the atoms of its outputs.
+     */
+    public List<Atom> inline(Program p, List<? extends Atom> consts, List<? extends Atom> args) {
+        if (consts.size() != p.constVars().size() || args.size() != p.inputs().size()) {
+            throw new IllegalArgumentException("inline: program takes " + p.constVars().size() + " constants and "
+                    + p.inputs().size() + " inputs, got " + consts.size() + " and " + args.size());
+        }
+        Atom[] env = new Atom[p.types().size()];
+        for (int i = 0; i < consts.size(); i++) env[p.constVars().get(i).id()] = consts.get(i);
+        for (int i = 0; i < args.size(); i++) env[p.inputs().get(i).id()] = args.get(i);
+        for (Equation e : p.equations()) {
+            List<Atom> ops = new ArrayList<>(e.operands().size());
+            for (Atom a : e.operands()) ops.add(a instanceof Var v ? env[v.id()] : a);
+            List<Var> out = add(e.primitive(), e.params(), ops);
+            for (int i = 0; i < out.size(); i++) env[e.results().get(i).id()] = out.get(i);
+        }
+        List<Atom> outs = new ArrayList<>(p.outputs().size());
+        for (Atom a : p.outputs()) outs.add(a instanceof Var v ? env[v.id()] : a);
+        return outs;
+    }
+
     /** Finishes the program; variables are renumbered to the canonical order. */
     public Program build(List<? extends Atom> outputs) {
         int[] remap = new int[types.size()];
