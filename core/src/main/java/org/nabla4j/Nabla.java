@@ -59,6 +59,113 @@ public final class Nabla {
         return new Jaxpr(t.program(), t.consts(), flat.def(), t.outDef());
     }
 
+    // ---- autodiff ----
+
+    /**
+     * The gradient of a scalar-valued function with respect to its argument, as a pytree of the
+     * argument's shape: {@code Nabla.grad((NDArray x) -> x.sin().sum())} maps x to cos(x).
+     */
+    public static <A> Function<A, A> grad(Function<A, NDArray> f) {
+        Function<A, ValueAndGrad<A>> vg = valueAndGrad(f);
+        return a -> vg.apply(a).grad();
+    }
+
+    /** The gradient with respect to the first argument. */
+    public static <A, B> BiFunction<A, B, A> grad(BiFunction<A, B, NDArray> f) {
+        BiFunction<A, B, ValueAndGrad<A>> vg = valueAndGrad(f);
+        return (a, b) -> vg.apply(a, b).grad();
+    }
+
+    /** The gradient with respect to argument {@code argnum} (0 or 1); its type is that argument's type. */
+    public static <A, B, G> BiFunction<A, B, G> grad(BiFunction<A, B, NDArray> f, int argnum) {
+        BiFunction<A, B, ValueAndGrad<G>> vg = valueAndGrad(f, argnum);
+        return (a, b) -> vg.apply(a, b).grad();
+    }
+
+    /** Gradients with respect to several arguments, in the order given. */
+    public static <A, B> BiFunction<A, B, List<Object>> grad(BiFunction<A, B, NDArray> f, int... argnums) {
+        int[] nums = argnums.clone();
+        return (a, b) -> Grad.valueAndGrad("grad", args(f), new Object[] {a, b}, nums, false).grads();
+    }
+
+    /** The value and the gradient of a scalar-valued function. */
+    @SuppressWarnings("unchecked")
+    public static <A> Function<A, ValueAndGrad<A>> valueAndGrad(Function<A, NDArray> f) {
+        return a -> {
+            Grad.Result r = Grad.valueAndGrad("valueAndGrad", args -> f.apply((A) args[0]), new Object[] {a}, new int[] {0}, false);
+            return new ValueAndGrad<>(r.value(), (A) r.grads().getFirst());
+        };
+    }
+
+    /** The value and the gradient with respect to the first argument. */
+    public static <A, B> BiFunction<A, B, ValueAndGrad<A>> valueAndGrad(BiFunction<A, B, NDArray> f) {
+        return valueAndGrad(f, 0);
+    }
+
+    /** The value and the gradient with respect to argument {@code argnum}. */
+    @SuppressWarnings("unchecked")
+    public static <A, B, G> BiFunction<A, B, ValueAndGrad<G>> valueAndGrad(BiFunction<A, B, NDArray> f, int argnum) {
+        return (a, b) -> {
+            Grad.Result r = Grad.valueAndGrad("valueAndGrad", args(f), new Object[] {a, b}, new int[] {argnum}, false);
+            return new ValueAndGrad<>(r.value(), (G) r.grads().getFirst());
+        };
+    }
+
+    /** Like {@link #valueAndGrad(Function)} for a function returning {@link WithAux}: the aux part is passed through. */
+    @SuppressWarnings("unchecked")
+    public static <A, X> Function<A, ValueAuxAndGrad<A, X>> valueAndGradWithAux(Function<A, WithAux<X>> f) {
+        return a -> {
+            Grad.Result r = Grad.valueAndGrad("valueAndGradWithAux", args -> f.apply((A) args[0]), new Object[] {a}, new int[] {0}, true);
+            return new ValueAuxAndGrad<>(r.value(), (X) r.aux(), (A) r.grads().getFirst());
+        };
+    }
+
+    /** Like {@link #valueAndGrad(BiFunction)} for a function returning {@link WithAux}. */
+    @SuppressWarnings("unchecked")
+    public static <A, B, X> BiFunction<A, B, ValueAuxAndGrad<A, X>> valueAndGradWithAux(BiFunction<A, B, WithAux<X>> f) {
+        return (a, b) -> {
+            Grad.Result r = Grad.valueAndGrad("valueAndGradWithAux", args(f), new Object[] {a, b}, new int[] {0}, true);
+            return new ValueAuxAndGrad<>(r.value(), (X) r.aux(), (A) r.grads().getFirst());
+        };
+    }
+
+    /** Forward mode: the value of f at {@code primal} and its derivative in the direction {@code tangent} (a pytree like primal). */
+    @SuppressWarnings("unchecked")
+    public static <A, R> JvpResult<R> jvp(Function<A, R> f, A primal, A tangent) {
+        return Grad.jvp(args -> f.apply((A) args[0]), primal, tangent);
+    }
+
+    /** Reverse mode: the value of f at {@code primal} and the pullback mapping output cotangents to input cotangents. */
+    @SuppressWarnings("unchecked")
+    public static <A, R> VjpResult<R, A> vjp(Function<A, R> f, A primal) {
+        return Grad.vjp(args -> f.apply((A) args[0]), primal);
+    }
+
+    /** The Jacobian by forward mode: {@code jacfwd(f).apply(x)} has shape {@code f(x).shape ++ x.shape}. */
+    public static Function<NDArray, NDArray> jacfwd(Function<NDArray, NDArray> f) {
+        return x -> Grad.jacfwd(f, x);
+    }
+
+    /** The Jacobian by reverse mode; equal to {@link #jacfwd}, cheaper when f has fewer outputs than inputs. */
+    public static Function<NDArray, NDArray> jacrev(Function<NDArray, NDArray> f) {
+        return x -> Grad.jacrev(f, x);
+    }
+
+    /** The Hessian of a scalar function: {@code jacfwd(jacrev(f))}, shape {@code x.shape ++ x.shape}. */
+    public static Function<NDArray, NDArray> hessian(Function<NDArray, NDArray> f) {
+        return jacfwd(jacrev(f));
+    }
+
+    /** The identity whose derivative is zero: {@link Np#stopGradient}. */
+    public static NDArray stopGradient(NDArray x) {
+        return Np.stopGradient(x);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A, B, R> Function<Object[], Object> args(BiFunction<A, B, R> f) {
+        return args -> f.apply((A) args[0], (B) args[1]);
+    }
+
     /** A readable name for logs: the lambda's or method reference's class. */
     private static String nameOf(Object f) {
         String n = f.getClass().getName();
