@@ -270,8 +270,15 @@ public final class Np {
         return sub(f, keepDims(logSumExp(f, ax), f.ndim(), ax));
     }
 
-    /** The Euclidean norm of all elements. */
-    public static NDArray norm(NDArray x) { return sqrt(sum(square(Ops.toInexact("norm", x)))); }
+    /**
+     * The Euclidean norm of all elements. Its gradient at zero is zero (a subgradient) rather than
+     * the NaN of a naive {@code sqrt(sum(x*x))}: the square root only ever sees a positive input.
+     */
+    public static NDArray norm(NDArray x) {
+        NDArray s = sum(square(Ops.toInexact("norm", x)));
+        NDArray isZero = equal(s, NDArray.weak(0));
+        return where(isZero, zerosLike(s), sqrt(where(isZero, onesLike(s), s)));
+    }
 
     // ---- shape manipulation ----
 
