@@ -31,12 +31,17 @@ public final class Autodiff {
      * {@code [p's outputs…, the cotangent of each input with wrt[i]…]}.
      */
     public static Program vjp(Program p, boolean[] wrt) {
+        return Passes.simplify(vjpUnsimplified(p, wrt));
+    }
+
+    /** {@link #vjp} before the final simplification: what the transforms emit, for inspection and tests. */
+    public static Program vjpUnsimplified(Program p, boolean[] wrt) {
         checkMask(p, wrt);
         int tangents = 0;
         for (boolean w : wrt) if (w) tangents++;
         Program jvp = Jvp.jvp(p, wrt);
         PartialEval split = PartialEval.split(jvp, p.inputs().size(), p.outputs().size());
-        Program transposed = Transpose.transpose(Passes.simplify(split.linear()), tangents);
+        Program transposed = Transpose.transpose(split.linear(), tangents);
 
         ProgramBuilder b = new ProgramBuilder();
         List<Atom> consts = new ArrayList<>();
@@ -53,7 +58,7 @@ public final class Autodiff {
         List<Atom> grads = b.inline(transposed, List.of(), transposedArgs);
         List<Atom> outs = new ArrayList<>(primalOut);
         outs.addAll(grads);
-        return Passes.simplify(b.build(outs));
+        return b.build(outs);
     }
 
     /** True when forward mode can differentiate {@code p} (a JVP rule or a known-zero derivative). */
