@@ -46,7 +46,7 @@ final class ElementwiseRules {
 
     static void register() {
         floatUnary(Primitive.EXP, Math::exp);
-        floatUnary(Primitive.EXP2, x -> Math.pow(2, x));
+        floatUnary(Primitive.EXP2, ScalarMath::exp2);
         floatUnary(Primitive.LOG, Math::log);
         floatUnary(Primitive.LOG1P, Math::log1p);
         floatUnary(Primitive.EXPM1, Math::expm1);
@@ -54,9 +54,9 @@ final class ElementwiseRules {
         floatUnary(Primitive.COS, Math::cos);
         floatUnary(Primitive.TAN, Math::tan);
         floatUnary(Primitive.TANH, Math::tanh);
-        floatUnary(Primitive.LOGISTIC, ElementwiseRules::logistic);
+        floatUnary(Primitive.LOGISTIC, ScalarMath::logistic);
         floatUnary(Primitive.SQRT, Math::sqrt);
-        floatUnary(Primitive.RSQRT, x -> 1 / Math.sqrt(x));
+        floatUnary(Primitive.RSQRT, ScalarMath::rsqrt);
         floatUnary(Primitive.FLOOR, Math::floor);
         floatUnary(Primitive.CEIL, Math::ceil);
         // Half to even, as NumPy's round does.
@@ -64,7 +64,7 @@ final class ElementwiseRules {
 
         unary(Primitive.NEG, Accepts.NUMERIC, null, x -> -x, x -> -x);
         unary(Primitive.ABS, Accepts.NUMERIC, null, Math::abs, Math::abs);
-        unary(Primitive.SIGN, Accepts.NUMERIC, null, x -> Double.isNaN(x) ? x : Math.signum(x), Long::signum);
+        unary(Primitive.SIGN, Accepts.NUMERIC, null, ScalarMath::sign, Long::signum);
         unary(Primitive.IS_FINITE, Accepts.FLOAT, DType.BOOL, x -> Double.isFinite(x) ? 1 : 0, null);
         unary(Primitive.NOT, Accepts.INTEGRAL_OR_BOOL, null, null, x -> ~x);
         unary(Primitive.STOP_GRADIENT, Accepts.ANY, null, x -> x, x -> x);
@@ -79,10 +79,10 @@ final class ElementwiseRules {
         binary(Primitive.ADD, Accepts.NUMERIC, false, Double::sum, Long::sum);
         binary(Primitive.SUB, Accepts.NUMERIC, false, (a, b) -> a - b, (a, b) -> a - b);
         binary(Primitive.MUL, Accepts.NUMERIC, false, (a, b) -> a * b, (a, b) -> a * b);
-        binary(Primitive.DIV, Accepts.NUMERIC, false, (a, b) -> a / b, (a, b) -> b == 0 ? 0 : a / b);
+        binary(Primitive.DIV, Accepts.NUMERIC, false, (a, b) -> a / b, ScalarMath::idiv);
         // C fmod semantics (sign of the dividend), like lax.rem and np.fmod.
-        binary(Primitive.REM, Accepts.NUMERIC, false, (a, b) -> a % b, (a, b) -> b == 0 ? 0 : a % b);
-        binary(Primitive.POW, Accepts.NUMERIC, false, ElementwiseRules::pow, ElementwiseRules::intPow);
+        binary(Primitive.REM, Accepts.NUMERIC, false, (a, b) -> a % b, ScalarMath::irem);
+        binary(Primitive.POW, Accepts.NUMERIC, false, ScalarMath::pow, ScalarMath::intPow);
         binary(Primitive.MAX, Accepts.NUMERIC, false, Math::max, Math::max);
         binary(Primitive.MIN, Accepts.NUMERIC, false, Math::min, Math::min);
         binary(Primitive.ATAN2, Accepts.FLOAT, false, Math::atan2, null);
@@ -221,28 +221,5 @@ final class ElementwiseRules {
             }
         }
         return Tensor.wrap(x.type().withDType(to), dst);
-    }
-
-    private static double logistic(double x) {
-        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    }
-
-    /** C's pow (as NumPy and XLA): unlike Math.pow, pow(1, y) is 1 even for NaN y, and pow(-1, ±inf) is 1. */
-    private static double pow(double base, double exp) {
-        if (base == 1 || (base == -1 && Double.isInfinite(exp))) return 1;
-        return Math.pow(base, exp);
-    }
-
-    private static long intPow(long base, long exp) {
-        if (exp < 0) return base == 1 ? 1 : base == -1 ? ((exp & 1) == 0 ? 1 : -1) : 0;
-        long result = 1;
-        long b = base;
-        long e = exp;
-        while (e > 0) {
-            if ((e & 1) != 0) result *= b;
-            b *= b;
-            e >>= 1;
-        }
-        return result;
     }
 }
