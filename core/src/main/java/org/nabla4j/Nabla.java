@@ -172,4 +172,63 @@ public final class Nabla {
         int slash = n.indexOf("$$Lambda");
         return slash > 0 ? n.substring(n.lastIndexOf('.', slash) + 1, slash) + "::lambda" : n;
     }
+
+    // ---- vmap ----
+
+    /**
+     * Vectorizes {@code f} over axis 0 of its argument: {@code vmap(f).apply(xs)} stacks
+     * {@code f(x)} for every slice {@code x} of {@code xs} along axis 0, but runs one batched
+     * program (never a Java loop). Composes with itself, {@link #jit} and {@link #grad}.
+     *
+     * <pre>{@code
+     * var rowNorms = Nabla.vmap((NDArray row) -> Np.norm(row));
+     * NDArray norms = rowNorms.apply(matrix);                       // f32[n] for an f32[n,d] matrix
+     * }</pre>
+     */
+    public static <A, R> Function<A, R> vmap(Function<A, R> f) {
+        return Vmapped.function(f, InAxes.all(0), OutAxes.of(0), null);
+    }
+
+    /** {@link #vmap(Function)} over the axes {@code in} names; results stacked along axis 0. */
+    public static <A, R> Function<A, R> vmap(Function<A, R> f, InAxes in) {
+        return Vmapped.function(f, in, OutAxes.of(0), null);
+    }
+
+    /** {@link #vmap(Function)} over the axes {@code in} names, results stacked along the axes {@code out} names. */
+    public static <A, R> Function<A, R> vmap(Function<A, R> f, InAxes in, OutAxes out) {
+        return Vmapped.function(f, in, out, null);
+    }
+
+    /**
+     * {@link #vmap(Function, InAxes, OutAxes)} with the batch size given, as JAX's
+     * {@code axis_size}: needed when no argument is mapped ({@code InAxes.all(null)}), checked
+     * against the mapped axes otherwise.
+     */
+    public static <A, R> Function<A, R> vmap(Function<A, R> f, InAxes in, OutAxes out, int axisSize) {
+        return Vmapped.function(f, in, out, axisSize);
+    }
+
+    /**
+     * Vectorizes a two-argument {@code f} over axis 0 of both arguments. Per-sample gradients:
+     * {@code Nabla.vmap(Nabla.grad(Model::loss), InAxes.of(null, 0))} maps over the batch and shares
+     * the parameters.
+     */
+    public static <A, B, R> BiFunction<A, B, R> vmap(BiFunction<A, B, R> f) {
+        return Vmapped.biFunction(f, InAxes.all(0), OutAxes.of(0), null);
+    }
+
+    /** {@link #vmap(BiFunction)} over the axes {@code in} names, e.g. {@code InAxes.of(null, 0)}. */
+    public static <A, B, R> BiFunction<A, B, R> vmap(BiFunction<A, B, R> f, InAxes in) {
+        return Vmapped.biFunction(f, in, OutAxes.of(0), null);
+    }
+
+    /** {@link #vmap(BiFunction)} with in and out axes. */
+    public static <A, B, R> BiFunction<A, B, R> vmap(BiFunction<A, B, R> f, InAxes in, OutAxes out) {
+        return Vmapped.biFunction(f, in, out, null);
+    }
+
+    /** {@link #vmap(BiFunction, InAxes, OutAxes)} with the batch size given (see {@link #vmap(Function, InAxes, OutAxes, int)}). */
+    public static <A, B, R> BiFunction<A, B, R> vmap(BiFunction<A, B, R> f, InAxes in, OutAxes out, int axisSize) {
+        return Vmapped.biFunction(f, in, out, axisSize);
+    }
 }
