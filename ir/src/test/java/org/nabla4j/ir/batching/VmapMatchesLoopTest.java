@@ -19,7 +19,9 @@ import org.nabla4j.ir.Primitive;
 import org.nabla4j.ir.Program;
 import org.nabla4j.ir.Tensor;
 import org.nabla4j.ir.Verifier;
-import org.quicktheories.QuickTheory;
+import org.nabla4j.ir.gen.RandomPrograms;
+import org.nabla4j.ir.gen.RandomPrograms.Config;
+import org.nabla4j.ir.gen.Tries;
 
 /**
  * The law of the batching pass, per primitive: running {@code vmap(p)} on stacked arguments equals
@@ -28,8 +30,6 @@ import org.quicktheories.QuickTheory;
  * program verifies, and its equation count does not depend on the batch size.
  */
 class VmapMatchesLoopTest {
-    private static final int TRIES = Integer.getInteger("nabla.tries", 60);
-
     /** One random instance: a program, where its inputs and outputs are batched, and values for it. */
     record Instance(Program program, List<Integer> inAxes, int size, List<Integer> outAxes, List<Tensor> consts, List<Tensor> args) {
         static Instance random(Program p, Random r) {
@@ -65,14 +65,22 @@ class VmapMatchesLoopTest {
 
     @TestFactory
     Stream<DynamicTest> vmapOfEachPrimitiveEqualsLoopAndStack() {
-        return forEachPrimitive((p, r) -> {
-            Instance c = Instance.random(PrimitiveCases.of(p, r), r);
-            Program batched = c.batched(c.size());
-            List<Tensor> actual = Interpreter.run(batched, c.consts(), c.args());
-            assertEquals(c.expected(), actual, () -> c + "\nbatched:\n" + batched);
-            assertEquals(batched.equations().size(), c.batched(c.size() + 3).equations().size(),
-                    () -> "equation count depends on the batch size for " + c);
-        });
+        return forEachPrimitive((p, r) -> assertBatchedEqualsLoop(Instance.random(PrimitiveCases.of(p, r), r)));
+    }
+
+    /** Chains of primitives: each rule meets operands whose batch axes other rules chose. */
+    @Test
+    void vmapOfRandomProgramsEqualsLoopAndStack() {
+        Tries.qt().forAll(RandomPrograms.programs(Config.defaults().withEquations(1, 20)), longs().all())
+                .checkAssert((p, seed) -> assertBatchedEqualsLoop(Instance.random(p, new Random(seed))));
+    }
+
+    private static void assertBatchedEqualsLoop(Instance c) {
+        Program batched = c.batched(c.size());
+        List<Tensor> actual = Interpreter.run(batched, c.consts(), c.args());
+        assertEquals(c.expected(), actual, () -> c + "\nbatched:\n" + batched);
+        assertEquals(batched.equations().size(), c.batched(c.size() + 3).equations().size(),
+                () -> "equation count depends on the batch size for " + c);
     }
 
     @TestFactory
@@ -97,6 +105,6 @@ class VmapMatchesLoopTest {
     /** One dynamic test per primitive, each checking {@code property} for {@code nabla.tries} random seeds. */
     private static Stream<DynamicTest> forEachPrimitive(BiConsumer<Primitive, Random> property) {
         return Arrays.stream(Primitive.values()).map(p -> DynamicTest.dynamicTest(p.irName(), () ->
-                QuickTheory.qt().withExamples(TRIES).forAll(longs().all()).checkAssert(seed -> property.accept(p, new Random(seed)))));
+                Tries.qt().forAll(longs().all()).checkAssert(seed -> property.accept(p, new Random(seed)))));
     }
 }
