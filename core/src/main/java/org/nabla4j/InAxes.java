@@ -69,15 +69,19 @@ public final class InAxes {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < namesAndSpecs.length; i += 2) {
             if (!(namesAndSpecs[i] instanceof String name)) throw new TreeError("InAxes.fields: expected a field name at position " + i + ", got " + namesAndSpecs[i]);
-            validate(namesAndSpecs[i + 1], "field " + name);
             if (m.containsKey(name)) throw new TreeError("InAxes.fields: field " + name + " is named twice");
             m.put(name, namesAndSpecs[i + 1]);
         }
-        return new Fields(Collections.unmodifiableMap(m));
+        return new Fields(m);
     }
 
-    /** Specs by record component or map key; made by {@link #fields}. Values may be null (not mapped). */
+    /** Specs by record component or map key, usually made by {@link #fields}. Values may be null (not mapped). */
     public record Fields(Map<String, Object> byName) {
+        public Fields {
+            byName.forEach((name, spec) -> validate(spec, "field " + name));
+            byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+        }
+
         @Override
         public String toString() { return "fields" + byName; }
     }
@@ -96,9 +100,13 @@ public final class InAxes {
             case List<?> l -> {
                 for (int i = 0; i < l.size(); i++) validate(l.get(i), where + "[" + i + "]");
             }
-            default -> throw new TreeError("vmap: the axis spec " + where + " must be null, an Integer, a List of specs or InAxes.fields(...), got "
-                    + spec + " (" + spec.getClass().getSimpleName() + ")");
+            default -> throw invalid(spec, where);
         }
+    }
+
+    static TreeError invalid(Object spec, String where) {
+        return new TreeError("vmap: the axis spec " + where + " must be null, an Integer, a List of specs or InAxes.fields(...), got "
+                + spec + " (" + spec.getClass().getSimpleName() + ")");
     }
 
     @Override

@@ -140,7 +140,8 @@ final class Vmapped {
                 }
                 for (int i = 0; i < kids.size(); i++) resolve(fields.byName().get(names.get(i)), kids.get(i), childPaths.get(i), what, out);
             }
-            default -> throw new IllegalStateException("unvalidated axis spec " + spec);
+            // Specs are validated when made; a List changed since then may still hold anything.
+            default -> throw InAxes.invalid(spec, what + " at " + path);
         }
     }
 

@@ -74,7 +74,7 @@ class VmapGradTest {
     }
 
     /**
-     * The figure for the issue's closing note (interpreter backend; best of three after a warm-up):
+     * The figure for the issue's closing note (interpreter backend; best of two after a warm-up):
      * {@code mvn -B -q -ntp -pl ir,core -am test -Dtest=VmapGradTest -Dsurefire.failIfNoSpecifiedTests=false}.
      */
     @Test
@@ -82,17 +82,17 @@ class VmapGradTest {
         Random r = new Random(9);
         NDArray w = weights(r);
         Example batch = data(r, N);
-        long vmap = bestOfThree(() -> PER_EXAMPLE.apply(w, batch));
-        long loop = bestOfThree(() -> loopOfGrads(w, batch));
+        long vmap = bestOfTwo(() -> PER_EXAMPLE.apply(w, batch));
+        long loop = bestOfTwo(() -> loopOfGrads(w, batch));
         LOG.log(System.Logger.Level.INFO, "per-sample gradients, X " + N + "x" + D + ": vmap(grad) " + vmap / 1_000_000 + " ms, Java loop of grad "
                 + loop / 1_000_000 + " ms (" + String.format("%.1f", (double) loop / vmap) + "x)");
         assertTrue(vmap < loop, "vmap " + vmap + " ns vs loop " + loop + " ns");
     }
 
-    private static long bestOfThree(Runnable work) {
+    private static long bestOfTwo(Runnable work) {
         work.run();
         long best = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             long t = System.nanoTime();
             work.run();
             best = Math.min(best, System.nanoTime() - t);

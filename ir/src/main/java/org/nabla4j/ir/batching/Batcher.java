@@ -39,7 +39,7 @@ final class Batcher {
     /** Emits {@code p} unchanged: the result is the same for every batch element. */
     List<Batched> copy(Primitive p, Params params, List<Batched> operands) {
         List<Atom> atoms = operands.stream().map(Batched::atom).toList();
-        return e.ops(p, params, atoms).stream().map(v -> Batched.unmapped((Atom) v)).toList();
+        return e.ops(p, params, atoms).stream().map(Batched::unmapped).toList();
     }
 
     /** A mapped value with its batch axis moved to {@code dst}. */
