@@ -1,0 +1,598 @@
+package org.nabla4j.codegen;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nabla4j.DType;
+import org.nabla4j.ir.Primitive;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+
+/**
+ * Plan to class bytes, a pure function. The class has one static method per fused loop
+ * ({@code k0, k1, …}, each {@code (Object[] buffers)void}) and {@code run(Object[] buffers,
+ * RuntimeStep[] steps)} calling the loops and run-time steps in plan order.
+ *
+ * <p>Loops run over the collapsed iteration space ({@link LoopNest}): an outer index decomposed
+ * into each access's base offset, and an inner loop that, when every value is of one float dtype
+ * and every access walks the inner dimension with stride 0 or 1, is a Vector API main loop (species
+ * in {@code static final} fields) followed by a scalar tail. Scalar code follows the interpreter's
+ * semantics exactly ({@link org.nabla4j.ir.ScalarMath}); vector transcendental functions may differ
+ * from it by a few ulps.
+ */
+final class BytecodeEmitter {
+    static final String VEC = "jdk/incubator/vector/";
+    private static final String SCALAR_MATH = "org/nabla4j/ir/ScalarMath";
+    private static final String STEP = Type.internal(RuntimeStep.class);
+
+    /** Vector width in bits: 0 for scalar code only, or 64/128/256/512, or -1 for the preferred species. */
+    record Options(int vectorBits) {
+        static final Options PREFERRED = new Options(-1);
+
+        int lanes(DType t) {
+            int bits = vectorBits < 0 ? jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() : vectorBits;
+            return bits == 0 ? 0 : bits / (t == DType.F32 ? 32 : 64);
+        }
+
+        String speciesField() {
+            return vectorBits < 0 ? "SPECIES_PREFERRED" : "SPECIES_" + vectorBits;
+        }
+    }
+
+    private final String className;
+    private final Plan plan;
+    private final Options options;
+    private final ClassWriter cw;
+
+    private BytecodeEmitter(String className, Plan plan, Options options) {
+        this.className = className;
+        this.plan = plan;
+        this.options = options;
+        this.cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Frames only ever merge identical types in generated loops; avoid loading classes.
+                return a.equals(b) ? a : "java/lang/Object";
+            }
+        };
+    }
+
+    static byte[] emit(String className, Plan plan, Options options) {
+        return new BytecodeEmitter(className, plan, options).emitClass();
+    }
+
+    private byte[] emitClass() {
+        cw.visit(V25, ACC_FINAL | ACC_SUPER, className, null, "java/lang/Object", null);
+        boolean vectors = options.vectorBits() != 0;
+        if (vectors) {
+            cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "FS", "L" + VEC + "VectorSpecies;", null, null).visitEnd();
+            cw.visitField(ACC_STATIC | ACC_FINAL | ACC_PRIVATE, "DS", "L" + VEC + "VectorSpecies;", null, null).visitEnd();
+            MethodVisitor clinit = cw.visitMethod(ACC_STATIC, "<clinit>", "()V", null, null);
+            clinit.visitCode();
+            clinit.visitFieldInsn(GETSTATIC, VEC + "FloatVector", options.speciesField(), "L" + VEC + "VectorSpecies;");
+            clinit.visitFieldInsn(PUTSTATIC, className, "FS", "L" + VEC + "VectorSpecies;");
+            clinit.visitFieldInsn(GETSTATIC, VEC + "DoubleVector", options.speciesField(), "L" + VEC + "VectorSpecies;");
+            clinit.visitFieldInsn(PUTSTATIC, className, "DS", "L" + VEC + "VectorSpecies;");
+            clinit.visitInsn(RETURN);
+            clinit.visitMaxs(0, 0);
+            clinit.visitEnd();
+        }
+        MethodVisitor run = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, "run", "([Ljava/lang/Object;[L" + STEP + ";)V", null, null);
+        run.visitCode();
+        int kernelIndex = 0, stepIndex = 0;
+        for (Plan.Step s : plan.steps()) {
+            if (s instanceof Plan.KernelStep ks) {
+                String name = "k" + kernelIndex++;
+                new KernelWriter(cw, className, name, ks.kernel(), options).write();
+                run.visitVarInsn(ALOAD, 0);
+                run.visitMethodInsn(INVOKESTATIC, className, name, "([Ljava/lang/Object;)V", false);
+            } else {
+                run.visitVarInsn(ALOAD, 1);
+                pushInt(run, stepIndex++);
+                run.visitInsn(AALOAD);
+                run.visitVarInsn(ALOAD, 0);
+                run.visitMethodInsn(INVOKEINTERFACE, STEP, "run", "([Ljava/lang/Object;)V", true);
+            }
+        }
+        run.visitInsn(RETURN);
+        run.visitMaxs(0, 0);
+        run.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    static void pushInt(MethodVisitor mv, int v) {
+        if (v >= -1 && v <= 5) mv.visitInsn(ICONST_0 + v);
+        else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) mv.visitIntInsn(BIPUSH, v);
+        else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) mv.visitIntInsn(SIPUSH, v);
+        else mv.visitLdcInsn(v);
+    }
+
+    /** Internal names and descriptors. */
+    static final class Type {
+        private Type() {}
+
+        static String internal(Class<?> c) { return c.getName().replace('.', '/'); }
+
+        static String arrayDesc(DType t) {
+            return switch (t) {
+                case F32 -> "[F";
+                case F64 -> "[D";
+                case I32 -> "[I";
+                case I64 -> "[J";
+                case BOOL -> "[Z";
+            };
+        }
+    }
+
+    /** Writes one kernel method. */
+    private static final class KernelWriter {
+        private final ClassWriter cw;
+        private final String owner;
+        private final String name;
+        private final Kernel kernel;
+        private final Options options;
+        private MethodVisitor mv;
+        private int nextLocal = 1;
+        private final Map<Integer, Integer> arrayLocals = new LinkedHashMap<>();
+        private final Map<LoopExpr.Access, Integer> baseLocals = new LinkedHashMap<>();
+        private LoopNest nest;
+        private int jLocal;
+        private DType vectorType;
+
+        KernelWriter(ClassWriter cw, String owner, String name, Kernel kernel, Options options) {
+            this.cw = cw;
+            this.owner = owner;
+            this.name = name;
+            this.kernel = kernel;
+            this.options = options;
+        }
+
+        void write() {
+            mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, "([Ljava/lang/Object;)V", null, null);
+            mv.visitCode();
+            List<LoopExpr.Access> accesses = new ArrayList<>();
+            collect(kernel.body(), accesses);
+            LoopExpr.Access outAccess = kernel instanceof Kernel.Reduce r ? r.outAccess() : LoopExpr.Access.rowMajor(kernel.shape());
+            accesses.add(outAccess);
+            nest = LoopNest.of(kernel.shape(), accesses);
+            loadArray(kernel.outSlot(), kernel.outType());
+            loadArrays(kernel.body());
+            vectorType = vectorizable() ? kernel.outType() : null;
+            if (kernel instanceof Kernel.Reduce r) fillIdentity(r);
+            for (LoopExpr.Access a : nest.strides.keySet()) baseLocals.put(a, newLocal(1));
+            jLocal = newLocal(1);
+            int oLocal = newLocal(1);
+            // for (o = 0; o < outer; o++)
+            Label outerTop = new Label(), outerEnd = new Label();
+            pushInt(mv, 0);
+            mv.visitVarInsn(ISTORE, oLocal);
+            mv.visitLabel(outerTop);
+            mv.visitVarInsn(ILOAD, oLocal);
+            pushInt(mv, nest.outer());
+            mv.visitJumpInsn(IF_ICMPGE, outerEnd);
+            computeBases(oLocal);
+            pushInt(mv, 0);
+            mv.visitVarInsn(ISTORE, jLocal);
+            if (kernel instanceof Kernel.Reduce r && nest.innerStride(outAccess) == 0) {
+                reduceInner(r, outAccess);
+            } else {
+                elementwiseInner(outAccess);
+            }
+            mv.visitIincInsn(oLocal, 1);
+            mv.visitJumpInsn(GOTO, outerTop);
+            mv.visitLabel(outerEnd);
+            mv.visitInsn(RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+
+        // ---- set-up ----
+
+        private int newLocal(int size) {
+            int l = nextLocal;
+            nextLocal += size;
+            return l;
+        }
+
+        private static void collect(LoopExpr e, List<LoopExpr.Access> out) {
+            switch (e) {
+                case LoopExpr.Load l -> { if (!out.contains(l.access())) out.add(l.access()); }
+                case LoopExpr.Const c -> { }
+                case LoopExpr.Unary u -> collect(u.x(), out);
+                case LoopExpr.Binary b -> { collect(b.a(), out); collect(b.b(), out); }
+                case LoopExpr.Select s -> { collect(s.pred(), out); collect(s.onFalse(), out); collect(s.onTrue(), out); }
+            }
+        }
+
+        private void loadArrays(LoopExpr e) {
+            switch (e) {
+                case LoopExpr.Load l -> loadArray(l.slot(), l.dtype());
+                case LoopExpr.Const c -> { }
+                case LoopExpr.Unary u -> loadArrays(u.x());
+                case LoopExpr.Binary b -> { loadArrays(b.a()); loadArrays(b.b()); }
+                case LoopExpr.Select s -> { loadArrays(s.pred()); loadArrays(s.onFalse()); loadArrays(s.onTrue()); }
+            }
+        }
+
+        private void loadArray(int slot, DType t) {
+            if (arrayLocals.containsKey(slot)) return;
+            int local = newLocal(1);
+            mv.visitVarInsn(ALOAD, 0);
+            pushInt(mv, slot);
+            mv.visitInsn(AALOAD);
+            mv.visitTypeInsn(CHECKCAST, Type.arrayDesc(t));
+            mv.visitVarInsn(ASTORE, local);
+            arrayLocals.put(slot, local);
+        }
+
+        /** base[a] = offset[a] + Σ idx_d * stride[a][d] for the outer dims, idx decomposed from o. */
+        private void computeBases(int oLocal) {
+            int r = nest.rank();
+            for (Map.Entry<LoopExpr.Access, Integer> e : baseLocals.entrySet()) {
+                pushInt(mv, e.getKey().offset());
+                mv.visitVarInsn(ISTORE, e.getValue());
+            }
+            if (r <= 1) return;
+            int rest = newLocal(1), idx = newLocal(1);
+            mv.visitVarInsn(ILOAD, oLocal);
+            mv.visitVarInsn(ISTORE, rest);
+            for (int d = r - 2; d >= 0; d--) {
+                mv.visitVarInsn(ILOAD, rest);
+                if (d > 0) {
+                    pushInt(mv, nest.shape[d]);
+                    mv.visitInsn(IREM);
+                }
+                mv.visitVarInsn(ISTORE, idx);
+                if (d > 0) {
+                    mv.visitVarInsn(ILOAD, rest);
+                    pushInt(mv, nest.shape[d]);
+                    mv.visitInsn(IDIV);
+                    mv.visitVarInsn(ISTORE, rest);
+                }
+                for (Map.Entry<LoopExpr.Access, Integer> e : baseLocals.entrySet()) {
+                    int stride = nest.strides.get(e.getKey())[d];
+                    if (stride == 0) continue;
+                    mv.visitVarInsn(ILOAD, e.getValue());
+                    mv.visitVarInsn(ILOAD, idx);
+                    pushInt(mv, stride);
+                    mv.visitInsn(IMUL);
+                    mv.visitInsn(IADD);
+                    mv.visitVarInsn(ISTORE, e.getValue());
+                }
+            }
+        }
+
+        private void fillIdentity(Kernel.Reduce r) {
+            int i = newLocal(1);
+            Label top = new Label(), end = new Label();
+            pushInt(mv, 0);
+            mv.visitVarInsn(ISTORE, i);
+            mv.visitLabel(top);
+            mv.visitVarInsn(ILOAD, i);
+            pushInt(mv, r.outSize());
+            mv.visitJumpInsn(IF_ICMPGE, end);
+            mv.visitVarInsn(ALOAD, arrayLocals.get(r.outSlot()));
+            mv.visitVarInsn(ILOAD, i);
+            pushScalarConst(identity(r.monoid(), r.outType()), r.outType());
+            storeElement(r.outType());
+            mv.visitIincInsn(i, 1);
+            mv.visitJumpInsn(GOTO, top);
+            mv.visitLabel(end);
+        }
+
+        static double identity(Primitive monoid, DType t) {
+            return switch (monoid) {
+                case REDUCE_SUM -> 0;
+                case REDUCE_PROD -> 1;
+                case REDUCE_MAX -> t.isFloating() ? Double.NEGATIVE_INFINITY : t == DType.I32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+                case REDUCE_MIN -> t.isFloating() ? Double.POSITIVE_INFINITY : t == DType.I32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+                default -> throw new IllegalArgumentException(monoid.toString());
+            };
+        }
+
+        // ---- vectorisation check ----
+
+        private boolean vectorizable() {
+            DType t = kernel.outType();
+            if (options.vectorBits() == 0 || !t.isFloating() || options.lanes(t) < 2) return false;
+            if (kernel instanceof Kernel.Reduce r && r.monoid() == Primitive.REDUCE_PROD) return false;
+            for (LoopExpr.Access a : nest.strides.keySet()) {
+                int s = nest.innerStride(a);
+                if (s != 0 && s != 1) return false;
+            }
+            return vectorOk(kernel.body(), t);
+        }
+
+        private static boolean vectorOk(LoopExpr e, DType t) {
+            return switch (e) {
+                case LoopExpr.Load l -> l.dtype() == t;
+                case LoopExpr.Const c -> c.dtype() == t;
+                case LoopExpr.Unary u -> u.dtype() == t && VectorOps.unary(u.op()) && vectorOk(u.x(), t);
+                case LoopExpr.Binary b -> {
+                    if (b.op().isComparison()) yield b.dtype() == DType.BOOL && vectorOk(b.a(), t) && vectorOk(b.b(), t);
+                    if (b.dtype() == DType.BOOL) yield (b.op() == Primitive.AND || b.op() == Primitive.OR) && maskOk(b.a(), t) && maskOk(b.b(), t);
+                    yield b.dtype() == t && VectorOps.binary(b.op()) && vectorOk(b.a(), t) && vectorOk(b.b(), t);
+                }
+                case LoopExpr.Select s -> s.dtype() == t && maskOk(s.pred(), t) && vectorOk(s.onFalse(), t) && vectorOk(s.onTrue(), t);
+            };
+        }
+
+        private static boolean maskOk(LoopExpr e, DType t) {
+            if (e instanceof LoopExpr.Unary u && u.op() == Primitive.NOT) return maskOk(u.x(), t);
+            return e instanceof LoopExpr.Binary && e.dtype() == DType.BOOL && vectorOk(e, t);
+        }
+
+        // ---- inner loops ----
+
+        /** out[outBase + j] = body (or combine(out, body) for a reduction along an outer axis). */
+        private void elementwiseInner(LoopExpr.Access outAccess) {
+            int outLocal = arrayLocals.get(kernel.outSlot());
+            int outBase = baseLocals.get(outAccess);
+            DType t = kernel.outType();
+            Primitive monoid = kernel instanceof Kernel.Reduce r ? r.monoid() : null;
+            if (vectorType != null) {
+                int lanes = options.lanes(t);
+                int upper = nest.inner() - nest.inner() % lanes;
+                Label top = new Label(), end = new Label();
+                mv.visitLabel(top);
+                mv.visitVarInsn(ILOAD, jLocal);
+                pushInt(mv, upper);
+                mv.visitJumpInsn(IF_ICMPGE, end);
+                if (monoid != null) {
+                    vectorLoadAt(outLocal, outBase, t, 0);
+                    vector(kernel.body(), 0);
+                    VectorOps.combine(mv, monoid, t);
+                } else {
+                    vector(kernel.body(), 0);
+                }
+                mv.visitVarInsn(ALOAD, outLocal);
+                indexAt(outBase, 1, 0);
+                mv.visitMethodInsn(INVOKEVIRTUAL, VectorOps.vectorClass(t), "intoArray", "(" + Type.arrayDesc(t) + "I)V", false);
+                mv.visitIincInsn(jLocal, lanes);
+                mv.visitJumpInsn(GOTO, top);
+                mv.visitLabel(end);
+            }
+            Label top = new Label(), end = new Label();
+            mv.visitLabel(top);
+            mv.visitVarInsn(ILOAD, jLocal);
+            pushInt(mv, nest.inner());
+            mv.visitJumpInsn(IF_ICMPGE, end);
+            mv.visitVarInsn(ALOAD, outLocal);
+            indexAt(outBase, nest.innerStride(outAccess), 0);
+            if (monoid != null) {
+                mv.visitInsn(DUP2);
+                loadScalar(t);
+                ScalarOps.widen(mv, t);
+                scalar(kernel.body());
+                ScalarOps.widen(mv, t);
+                ScalarOps.combine(mv, monoid, ScalarOps.accumulator(t));
+                ScalarOps.narrow(mv, t);
+            } else {
+                scalar(kernel.body());
+            }
+            storeElement(t);
+            mv.visitIincInsn(jLocal, 1);
+            mv.visitJumpInsn(GOTO, top);
+            mv.visitLabel(end);
+        }
+
+        /** A reduction along the inner axis: accumulate in registers, then fold into out[outBase]. */
+        private void reduceInner(Kernel.Reduce r, LoopExpr.Access outAccess) {
+            DType t = r.outType();
+            DType acc = ScalarOps.accumulator(t);
+            int accLocal = newLocal(2);
+            pushScalarConst(identity(r.monoid(), t), acc);
+            ScalarOps.store(mv, acc, accLocal);
+            if (vectorType != null) {
+                int lanes = options.lanes(t);
+                int unroll = nest.inner() >= 4 * lanes ? 4 : 1;
+                int[] accs = new int[unroll];
+                for (int u = 0; u < unroll; u++) {
+                    accs[u] = newLocal(1);
+                    VectorOps.broadcastConst(mv, owner, t, identity(r.monoid(), t));
+                    mv.visitVarInsn(ASTORE, accs[u]);
+                }
+                int step = lanes * unroll;
+                int upper = nest.inner() - nest.inner() % step;
+                Label top = new Label(), end = new Label();
+                mv.visitLabel(top);
+                mv.visitVarInsn(ILOAD, jLocal);
+                pushInt(mv, upper);
+                mv.visitJumpInsn(IF_ICMPGE, end);
+                for (int u = 0; u < unroll; u++) {
+                    mv.visitVarInsn(ALOAD, accs[u]);
+                    vector(r.body(), u * lanes);
+                    VectorOps.combine(mv, r.monoid(), t);
+                    mv.visitVarInsn(ASTORE, accs[u]);
+                }
+                mv.visitIincInsn(jLocal, step);
+                mv.visitJumpInsn(GOTO, top);
+                mv.visitLabel(end);
+                // fold the accumulators, then the lanes, into the scalar accumulator
+                for (int u = 1; u < unroll; u++) {
+                    mv.visitVarInsn(ALOAD, accs[0]);
+                    mv.visitVarInsn(ALOAD, accs[u]);
+                    VectorOps.combine(mv, r.monoid(), t);
+                    mv.visitVarInsn(ASTORE, accs[0]);
+                }
+                mv.visitVarInsn(ALOAD, accs[0]);
+                VectorOps.reduceLanes(mv, r.monoid(), t);
+                ScalarOps.widen(mv, t);
+                ScalarOps.store(mv, acc, accLocal);
+            }
+            Label top = new Label(), end = new Label();
+            mv.visitLabel(top);
+            mv.visitVarInsn(ILOAD, jLocal);
+            pushInt(mv, nest.inner());
+            mv.visitJumpInsn(IF_ICMPGE, end);
+            ScalarOps.load(mv, acc, accLocal);
+            scalar(r.body());
+            ScalarOps.widen(mv, t);
+            ScalarOps.combine(mv, r.monoid(), acc);
+            ScalarOps.store(mv, acc, accLocal);
+            mv.visitIincInsn(jLocal, 1);
+            mv.visitJumpInsn(GOTO, top);
+            mv.visitLabel(end);
+            // out[outBase] = combine(out[outBase], acc)
+            int outLocal = arrayLocals.get(r.outSlot());
+            mv.visitVarInsn(ALOAD, outLocal);
+            mv.visitVarInsn(ILOAD, baseLocals.get(outAccess));
+            mv.visitInsn(DUP2);
+            loadScalar(t);
+            ScalarOps.widen(mv, t);
+            ScalarOps.load(mv, acc, accLocal);
+            ScalarOps.combine(mv, r.monoid(), acc);
+            ScalarOps.narrow(mv, t);
+            storeElement(t);
+        }
+
+        /** Pushes base + (j + laneOffset) * stride. */
+        private void indexAt(int baseLocal, int stride, int laneOffset) {
+            mv.visitVarInsn(ILOAD, baseLocal);
+            if (stride == 0) return;
+            mv.visitVarInsn(ILOAD, jLocal);
+            if (laneOffset != 0) {
+                pushInt(mv, laneOffset);
+                mv.visitInsn(IADD);
+            }
+            if (stride != 1) {
+                pushInt(mv, stride);
+                mv.visitInsn(IMUL);
+            }
+            mv.visitInsn(IADD);
+        }
+
+        // ---- expressions ----
+
+        /** Pushes the scalar value of e at the current j, in the stack type of its dtype (see {@link ScalarOps}). */
+        private void scalar(LoopExpr e) {
+            switch (e) {
+                case LoopExpr.Load l -> {
+                    mv.visitVarInsn(ALOAD, arrayLocals.get(l.slot()));
+                    indexAt(baseLocals.get(l.access()), nest.innerStride(l.access()), 0);
+                    loadScalar(l.dtype());
+                }
+                case LoopExpr.Const c -> pushScalarConst(c.value(), c.dtype());
+                case LoopExpr.Unary u -> {
+                    scalar(u.x());
+                    ScalarOps.unary(mv, u.op(), u.x().dtype(), u.dtype());
+                }
+                case LoopExpr.Binary b -> {
+                    boolean widen = b.a().dtype() == DType.F32 && ScalarOps.viaDouble(b.op());
+                    scalar(b.a());
+                    if (widen) mv.visitInsn(F2D);
+                    scalar(b.b());
+                    if (widen) mv.visitInsn(F2D);
+                    ScalarOps.binary(mv, b.op(), b.a().dtype());
+                }
+                case LoopExpr.Select s -> {
+                    Label onFalse = new Label(), done = new Label();
+                    scalar(s.pred());
+                    mv.visitJumpInsn(IFEQ, onFalse);
+                    scalar(s.onTrue());
+                    mv.visitJumpInsn(GOTO, done);
+                    mv.visitLabel(onFalse);
+                    scalar(s.onFalse());
+                    mv.visitLabel(done);
+                }
+            }
+        }
+
+        /** Pushes the vector (or mask) value of e at lanes j + laneOffset …. */
+        private void vector(LoopExpr e, int laneOffset) {
+            DType t = vectorType;
+            switch (e) {
+                case LoopExpr.Load l -> {
+                    int stride = nest.innerStride(l.access());
+                    if (stride == 0) {
+                        mv.visitFieldInsn(GETSTATIC, owner, VectorOps.speciesField(t), "L" + VEC + "VectorSpecies;");
+                        mv.visitVarInsn(ALOAD, arrayLocals.get(l.slot()));
+                        mv.visitVarInsn(ILOAD, baseLocals.get(l.access()));
+                        loadElement(t);
+                        VectorOps.broadcastFromStack(mv, t);
+                    } else {
+                        vectorLoadAt(arrayLocals.get(l.slot()), baseLocals.get(l.access()), t, laneOffset);
+                    }
+                }
+                case LoopExpr.Const c -> VectorOps.broadcastConst(mv, owner, t, c.value());
+                case LoopExpr.Unary u -> {
+                    if (u.op() == Primitive.NOT) {
+                        vector(u.x(), laneOffset);
+                        mv.visitMethodInsn(INVOKEVIRTUAL, VEC + "VectorMask", "not", "()L" + VEC + "VectorMask;", false);
+                    } else {
+                        VectorOps.unary(mv, owner, u.op(), t, () -> vector(u.x(), laneOffset));
+                    }
+                }
+                case LoopExpr.Binary b -> {
+                    vector(b.a(), laneOffset);
+                    vector(b.b(), laneOffset);
+                    if (b.op().isComparison()) {
+                        VectorOps.compare(mv, b.op(), t);
+                    } else if (b.dtype() == DType.BOOL) {
+                        mv.visitMethodInsn(INVOKEVIRTUAL, VEC + "VectorMask", b.op() == Primitive.AND ? "and" : "or",
+                                "(L" + VEC + "VectorMask;)L" + VEC + "VectorMask;", false);
+                    } else {
+                        VectorOps.binary(mv, b.op(), t);
+                    }
+                }
+                case LoopExpr.Select s -> {
+                    vector(s.onFalse(), laneOffset);
+                    vector(s.onTrue(), laneOffset);
+                    vector(s.pred(), laneOffset);
+                    String vc = VectorOps.vectorClass(t);
+                    mv.visitMethodInsn(INVOKEVIRTUAL, vc, "blend", "(L" + VEC + "Vector;L" + VEC + "VectorMask;)L" + vc + ";", false);
+                }
+            }
+        }
+
+        private void vectorLoadAt(int arrayLocal, int baseLocal, DType t, int laneOffset) {
+            mv.visitFieldInsn(GETSTATIC, owner, VectorOps.speciesField(t), "L" + VEC + "VectorSpecies;");
+            mv.visitVarInsn(ALOAD, arrayLocal);
+            indexAt(baseLocal, 1, laneOffset);
+            String vc = VectorOps.vectorClass(t);
+            mv.visitMethodInsn(INVOKESTATIC, vc, "fromArray", "(L" + VEC + "VectorSpecies;" + Type.arrayDesc(t) + "I)L" + vc + ";", false);
+        }
+
+        private void pushScalarConst(double v, DType t) {
+            switch (t) {
+                case F32 -> mv.visitLdcInsn((float) v);
+                case F64 -> mv.visitLdcInsn(v);
+                case I32, I64 -> mv.visitLdcInsn((long) v);
+                case BOOL -> pushInt(mv, v != 0 ? 1 : 0);
+            }
+        }
+
+        private void loadElement(DType t) {
+            mv.visitInsn(switch (t) {
+                case F32 -> FALOAD;
+                case F64 -> DALOAD;
+                case I32 -> IALOAD;
+                case I64 -> LALOAD;
+                case BOOL -> BALOAD;
+            });
+        }
+
+        /** Loads array[index] as the scalar stack type of t (I32 widened to long). */
+        private void loadScalar(DType t) {
+            loadElement(t);
+            if (t == DType.I32) mv.visitInsn(I2L);
+        }
+
+        /** Stores the stack value (in the scalar stack type of t) into array[index]. */
+        private void storeElement(DType t) {
+            if (t == DType.I32) mv.visitInsn(L2I);
+            mv.visitInsn(switch (t) {
+                case F32 -> FASTORE;
+                case F64 -> DASTORE;
+                case I32 -> IASTORE;
+                case I64 -> LASTORE;
+                case BOOL -> BASTORE;
+            });
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.nabla4j.codegen;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Backend;
+import org.nabla4j.ir.Program;
+import org.nabla4j.ir.Tensor;
+
+/**
+ * Compiles programs to JVM bytecode: {@link FusionPlanner} groups equations into loops,
+ * {@link BytecodeEmitter} writes a class for them, and the class is defined as a hidden class
+ * (unloadable once the compiled program is unreachable). Equations without a lowering run in the
+ * interpreter inside the compiled program.
+ */
+public final class CodegenBackend implements Backend {
+    private static final AtomicLong COUNTER = new AtomicLong();
+    private static final MethodType RUN = MethodType.methodType(void.class, Object[].class, RuntimeStep[].class);
+
+    private final BytecodeEmitter.Options options;
+
+    private CodegenBackend(BytecodeEmitter.Options options) {
+        this.options = options;
+    }
+
+    /** Vector loops with the machine's preferred width. */
+    public static CodegenBackend preferred() { return new CodegenBackend(BytecodeEmitter.Options.PREFERRED); }
+
+    /** Vector loops of a forced width in bits (64, 128, 256, 512), or 0 for scalar loops only. */
+    public static CodegenBackend withVectorBits(int bits) {
+        if (bits != 0 && bits != 64 && bits != 128 && bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("vector width must be 0, 64, 128, 256 or 512 bits, got " + bits);
+        }
+        return new CodegenBackend(new BytecodeEmitter.Options(bits));
+    }
+
+    @Override
+    public Executable compile(Program program) {
+        Plan plan = FusionPlanner.plan(program);
+        String name = "org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet();
+        byte[] bytes = BytecodeEmitter.emit(name, plan, options);
+        MethodHandle run = define(bytes);
+        return new CompiledProgram(plan, run, runtimeSteps(plan));
+    }
+
+    /** The class bytes the backend would define for {@code program}; for tests and inspection. */
+    public byte[] bytecode(Program program) {
+        return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), FusionPlanner.plan(program), options);
+    }
+
+    private static MethodHandle define(byte[] bytes) {
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            return hidden.findStatic(hidden.lookupClass(), "run", RUN);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated class could not be defined", e);
+        }
+    }
+
+    private static RuntimeStep[] runtimeSteps(Plan plan) {
+        List<RuntimeStep> steps = new ArrayList<>();
+        for (Plan.Step s : plan.steps()) {
+            if (s instanceof Plan.InterpretStep is) {
+                steps.add(new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()));
+            }
+        }
+        return steps.toArray(RuntimeStep[]::new);
+    }
+
+    @Override
+    public String toString() {
+        return "codegen(" + (options.vectorBits() < 0 ? "preferred vector width" : options.vectorBits() == 0 ? "scalar" : options.vectorBits() + "-bit vectors") + ")";
+    }
+
+    /** A compiled program: fills the buffer table, runs the generated code, wraps the outputs. */
+    private record CompiledProgram(Plan plan, MethodHandle run, RuntimeStep[] steps, boolean[] allocate) implements Executable {
+        CompiledProgram(Plan plan, MethodHandle run, RuntimeStep[] steps) {
+            this(plan, run, steps, allocationMask(plan));
+        }
+
+        /** Slots the generated loops write; inputs, constants and interpreter results bring their own arrays. */
+        private static boolean[] allocationMask(Plan plan) {
+            boolean[] alloc = new boolean[plan.slots().size()];
+            for (Plan.Step s : plan.steps()) {
+                if (s instanceof Plan.KernelStep k) alloc[k.kernel().outSlot()] = true;
+            }
+            return alloc;
+        }
+
+        @Override
+        public List<Tensor> run(List<Tensor> consts, List<Tensor> args) {
+            Object[] env = new Object[allocate.length];
+            for (int i = 0; i < consts.size(); i++) env[plan.constSlots()[i]] = consts.get(i).data();
+            for (int i = 0; i < args.size(); i++) env[plan.inputSlots()[i]] = args.get(i).data();
+            for (int s = 0; s < allocate.length; s++) {
+                if (allocate[s]) {
+                    AbstractArray t = plan.slots().get(s);
+                    env[s] = Tensor.allocate(t.dtype(), t.shape().size());
+                }
+            }
+            try {
+                run.invokeExact(env, steps);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            List<Tensor> out = new ArrayList<>(plan.outputs().size());
+            for (Plan.Output o : plan.outputs()) {
+                out.add(switch (o) {
+                    case Plan.SlotOutput so -> Tensor.wrap(so.type(), env[so.slot()]);
+                    case Plan.LiteralOutput lo -> Tensor.of(lo.literal());
+                });
+            }
+            return out;
+        }
+    }
+}

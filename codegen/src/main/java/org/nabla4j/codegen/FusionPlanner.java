@@ -1,0 +1,288 @@
+package org.nabla4j.codegen;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.nabla4j.DType;
+import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Atom;
+import org.nabla4j.ir.Equation;
+import org.nabla4j.ir.Literal;
+import org.nabla4j.ir.Params;
+import org.nabla4j.ir.Primitive;
+import org.nabla4j.ir.Program;
+import org.nabla4j.ir.Shape;
+import org.nabla4j.ir.Var;
+
+/**
+ * Groups a program's equations into fused loops. Elementwise chains fuse into their consumer;
+ * broadcast, transpose, slice and (contiguous) reshape of a buffer become strided loads instead of
+ * copies; a reduction is the root of a loop over its input. A value is materialised in a buffer
+ * when it is an output, is used more than once (so expensive producers are never recomputed), is a
+ * scalar, feeds a non-fusible equation, or is viewed (broadcast, transposed…) after computation.
+ * Equations with no lowering become interpreter steps.
+ */
+final class FusionPlanner {
+    private static final Set<Primitive> VIEWS = EnumSet.of(Primitive.BROADCAST_IN_DIM, Primitive.TRANSPOSE, Primitive.SLICE,
+            Primitive.RESHAPE, Primitive.SQUEEZE, Primitive.EXPAND_DIMS);
+    private static final Set<Primitive> REDUCTIONS = EnumSet.of(Primitive.REDUCE_SUM, Primitive.REDUCE_MAX, Primitive.REDUCE_MIN,
+            Primitive.REDUCE_PROD);
+
+    /** What a program variable is during planning. */
+    private sealed interface Rep {}
+
+    /** Lives in a buffer, viewed through an access over {@code shape}. */
+    private record Buffered(int slot, LoopExpr.Access access, int[] shape, DType dtype) implements Rep {
+        boolean isPlain(int slotSize) {
+            return access.offset() == 0 && access.isContiguousFor(shape) && Shape.of(shape).size() == slotSize;
+        }
+    }
+
+    /** Not computed yet: an expression over {@code shape}, inlined into its consumers. */
+    private record Fused(LoopExpr expr, int[] shape, DType dtype) implements Rep {}
+
+    private record Lit(Literal literal) implements Rep {}
+
+    private final Program program;
+    private final List<AbstractArray> slots = new ArrayList<>();
+    private final List<Plan.Step> steps = new ArrayList<>();
+    private final Rep[] reps;
+    private final int[] uses;
+    private final boolean[] feedsOpaque;
+
+    private FusionPlanner(Program program) {
+        this.program = program;
+        this.reps = new Rep[program.types().size()];
+        this.uses = new int[program.types().size()];
+        this.feedsOpaque = new boolean[program.types().size()];
+    }
+
+    static Plan plan(Program p) {
+        return new FusionPlanner(p).build();
+    }
+
+    private Plan build() {
+        for (Equation e : program.equations()) {
+            boolean opaque = kindOf(e) == Kind.OPAQUE;
+            for (Atom a : e.operands()) {
+                if (a instanceof Var v) {
+                    uses[v.id()]++;
+                    feedsOpaque[v.id()] |= opaque;
+                }
+            }
+        }
+        for (Atom a : program.outputs()) if (a instanceof Var v) uses[v.id()] += 2;
+        int[] constSlots = program.constVars().stream().mapToInt(this::bufferFor).toArray();
+        int[] inputSlots = program.inputs().stream().mapToInt(this::bufferFor).toArray();
+        for (Equation e : program.equations()) plan(e);
+        List<Plan.Output> outputs = new ArrayList<>();
+        for (Atom a : program.outputs()) {
+            if (a instanceof Literal l) {
+                outputs.add(new Plan.LiteralOutput(l));
+            } else {
+                Var v = (Var) a;
+                outputs.add(new Plan.SlotOutput(plain(reps[v.id()]).slot(), program.type(v)));
+            }
+        }
+        return new Plan(List.copyOf(slots), constSlots, inputSlots, List.copyOf(steps), outputs);
+    }
+
+    private enum Kind { ELEMENTWISE, VIEW, REDUCE, OPAQUE }
+
+    private static Kind kindOf(Equation e) {
+        Primitive p = e.primitive();
+        if (p.isElementwise() || p == Primitive.STOP_GRADIENT) return Kind.ELEMENTWISE;
+        if (VIEWS.contains(p)) return Kind.VIEW;
+        if (REDUCTIONS.contains(p)) return Kind.REDUCE;
+        return Kind.OPAQUE;
+    }
+
+    private int bufferFor(Var v) {
+        AbstractArray t = program.type(v);
+        int slot = newSlot(t);
+        reps[v.id()] = new Buffered(slot, LoopExpr.Access.rowMajor(t.shape().dims()), t.shape().dims(), t.dtype());
+        return slot;
+    }
+
+    private int newSlot(AbstractArray type) {
+        slots.add(type);
+        return slots.size() - 1;
+    }
+
+    private void plan(Equation e) {
+        Var result = e.results().getFirst();
+        AbstractArray type = program.type(result);
+        int[] shape = type.shape().dims();
+        switch (kindOf(e)) {
+            case ELEMENTWISE -> {
+                List<LoopExpr> ops = new ArrayList<>();
+                for (Atom a : e.operands()) ops.add(exprOf(rep(a), shape));
+                Rep r = new Fused(elementwise(e, ops, type.dtype()), shape, type.dtype());
+                reps[result.id()] = mustMaterialize(result, type) ? materialize(r) : r;
+            }
+            case VIEW -> {
+                Rep operand = rep(e.operands().getFirst());
+                Buffered b = operand instanceof Buffered buf ? buf : materialize(operand);
+                Buffered viewed = view(e, b, type);
+                reps[result.id()] = mustMaterialize(result, type) ? materialize(viewed) : viewed;
+            }
+            case REDUCE -> reps[result.id()] = reduce(e, type);
+            case OPAQUE -> planOpaque(e);
+        }
+    }
+
+    private boolean mustMaterialize(Var v, AbstractArray type) {
+        return uses[v.id()] > 1 || type.rank() == 0 || feedsOpaque[v.id()];
+    }
+
+    private Rep rep(Atom a) {
+        return a instanceof Literal l ? new Lit(l) : reps[((Var) a).id()];
+    }
+
+    /** The expression of an operand inside a loop over {@code loopShape} (equal shape, or a rank-0 operand). */
+    private LoopExpr exprOf(Rep r, int[] loopShape) {
+        return switch (r) {
+            case Lit l -> new LoopExpr.Const(l.literal().asDouble(), l.literal().dtype());
+            case Fused f -> f.expr();
+            case Buffered b -> new LoopExpr.Load(b.slot(), b.shape().length == 0 && loopShape.length > 0
+                    ? new LoopExpr.Access(b.access().offset(), new int[loopShape.length]) : b.access(), b.dtype());
+        };
+    }
+
+    private static LoopExpr elementwise(Equation e, List<LoopExpr> ops, DType out) {
+        Primitive p = e.primitive();
+        if (p == Primitive.STOP_GRADIENT) return ops.getFirst();
+        if (p == Primitive.SELECT_N) {
+            if (ops.size() != 3 || ops.getFirst().dtype() != DType.BOOL) {
+                // An integer predicate selects case min(max(pred, 0), n-1): a chain of "pred >= k" selects.
+                LoopExpr acc = ops.get(1);
+                for (int i = 2; i < ops.size(); i++) {
+                    LoopExpr atLeast = new LoopExpr.Binary(Primitive.GE, ops.getFirst(), new LoopExpr.Const(i - 1, ops.getFirst().dtype()), DType.BOOL);
+                    acc = new LoopExpr.Select(atLeast, acc, ops.get(i), out);
+                }
+                return acc;
+            }
+            return new LoopExpr.Select(ops.get(0), ops.get(1), ops.get(2), out);
+        }
+        if (ops.size() == 1) return new LoopExpr.Unary(p, ops.getFirst(), out);
+        return new LoopExpr.Binary(p, ops.get(0), ops.get(1), out);
+    }
+
+    /** The view an equation makes of a buffer, or the buffer materialised and then viewed when strides cannot express it. */
+    private Buffered view(Equation e, Buffered b, AbstractArray type) {
+        Params p = e.params();
+        int[] out = type.shape().dims();
+        int[] s = b.access().strides();
+        int offset = b.access().offset();
+        return switch (e.primitive()) {
+            case BROADCAST_IN_DIM -> {
+                int[] dims = p.getInts("dims");
+                int[] ns = new int[out.length];
+                for (int i = 0; i < dims.length; i++) ns[dims[i]] = b.shape()[i] == 1 ? 0 : s[i];
+                yield new Buffered(b.slot(), new LoopExpr.Access(offset, ns), out, b.dtype());
+            }
+            case TRANSPOSE -> {
+                int[] perm = p.getInts("permutation");
+                int[] ns = new int[perm.length];
+                for (int i = 0; i < perm.length; i++) ns[i] = s[perm[i]];
+                yield new Buffered(b.slot(), new LoopExpr.Access(offset, ns), out, b.dtype());
+            }
+            case SLICE -> {
+                int[] start = p.getInts("start"), step = p.getInts("strides");
+                int[] ns = new int[s.length];
+                int off = offset;
+                for (int i = 0; i < s.length; i++) {
+                    off += start[i] * s[i];
+                    ns[i] = s[i] * step[i];
+                }
+                yield new Buffered(b.slot(), new LoopExpr.Access(Shape.of(out).size() == 0 ? 0 : off, ns), out, b.dtype());
+            }
+            case SQUEEZE -> {
+                int[] dims = p.getInts("dims");
+                int[] ns = new int[out.length];
+                int j = 0;
+                for (int i = 0; i < s.length; i++) {
+                    final int axis = i;
+                    if (java.util.Arrays.stream(dims).noneMatch(d -> d == axis)) ns[j++] = s[i];
+                }
+                yield new Buffered(b.slot(), new LoopExpr.Access(offset, ns), out, b.dtype());
+            }
+            case EXPAND_DIMS -> {
+                int[] dims = p.getInts("dims");
+                int[] ns = new int[out.length];
+                int j = 0;
+                for (int i = 0; i < out.length; i++) {
+                    final int axis = i;
+                    ns[i] = java.util.Arrays.stream(dims).anyMatch(d -> d == axis) ? 0 : s[j++];
+                }
+                yield new Buffered(b.slot(), new LoopExpr.Access(offset, ns), out, b.dtype());
+            }
+            case RESHAPE -> {
+                Buffered src = b.access().isContiguousFor(b.shape()) ? b : materializeCopy(b);
+                yield new Buffered(src.slot(), new LoopExpr.Access(src.access().offset(), LoopExpr.Access.rowMajor(out).strides()), out, src.dtype());
+            }
+            default -> throw new IllegalStateException("not a view: " + e.primitive());
+        };
+    }
+
+    private Buffered reduce(Equation e, AbstractArray type) {
+        Var operand = (Var) e.operands().getFirst();
+        int[] inShape = program.type(operand).shape().dims();
+        LoopExpr body = exprOf(rep(operand), inShape);
+        int[] axes = e.params().getInts("axes");
+        int[] outStrides = LoopExpr.Access.rowMajor(type.shape().dims()).strides();
+        int[] strides = new int[inShape.length];
+        int j = 0;
+        for (int d = 0; d < inShape.length; d++) {
+            final int axis = d;
+            strides[d] = java.util.Arrays.stream(axes).anyMatch(a -> a == axis) ? 0 : outStrides[j++];
+        }
+        int slot = newSlot(type);
+        steps.add(new Plan.KernelStep(new Kernel.Reduce(inShape, body, e.primitive(), new LoopExpr.Access(0, strides),
+                type.shape().size(), slot, type.dtype())));
+        return new Buffered(slot, LoopExpr.Access.rowMajor(type.shape().dims()), type.shape().dims(), type.dtype());
+    }
+
+    private void planOpaque(Equation e) {
+        Object[] operands = new Object[e.operands().size()];
+        for (int i = 0; i < operands.length; i++) {
+            Atom a = e.operands().get(i);
+            if (a instanceof Literal l) {
+                operands[i] = l;
+            } else {
+                operands[i] = plain(reps[((Var) a).id()]).slot();
+            }
+        }
+        int[] results = new int[e.results().size()];
+        for (int i = 0; i < results.length; i++) results[i] = bufferFor(e.results().get(i));
+        List<AbstractArray> types = e.operands().stream().map(program::type).toList();
+        steps.add(new Plan.InterpretStep(e, operands, types, results));
+    }
+
+    /** A buffer holding the value: as is when already buffered, otherwise computed by a new loop. */
+    private Buffered materialize(Rep r) {
+        return switch (r) {
+            case Buffered b -> b;
+            case Fused f -> emitElementwise(f.expr(), f.shape(), f.dtype());
+            case Lit l -> emitElementwise(new LoopExpr.Const(l.literal().asDouble(), l.literal().dtype()), new int[0], l.literal().dtype());
+        };
+    }
+
+    /** A buffer whose slot holds exactly the value, row-major: copies views that are strided, offset or partial. */
+    private Buffered plain(Rep r) {
+        Buffered b = materialize(r);
+        return b.isPlain(slots.get(b.slot()).shape().size()) ? b : materializeCopy(b);
+    }
+
+    /** A plain row-major copy of a strided view. */
+    private Buffered materializeCopy(Buffered b) {
+        return emitElementwise(new LoopExpr.Load(b.slot(), b.access(), b.dtype()), b.shape(), b.dtype());
+    }
+
+    private Buffered emitElementwise(LoopExpr body, int[] shape, DType dtype) {
+        int slot = newSlot(new AbstractArray(dtype, Shape.of(shape)));
+        steps.add(new Plan.KernelStep(new Kernel.Elementwise(shape, body, slot, dtype)));
+        return new Buffered(slot, LoopExpr.Access.rowMajor(shape), shape, dtype);
+    }
+}

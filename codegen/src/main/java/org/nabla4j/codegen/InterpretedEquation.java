@@ -1,0 +1,48 @@
+package org.nabla4j.codegen;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Equation;
+import org.nabla4j.ir.Literal;
+import org.nabla4j.ir.Primitive;
+import org.nabla4j.ir.PrimitiveRules;
+import org.nabla4j.ir.Tensor;
+
+/**
+ * The fallback for an equation with no lowering: its interpreter rule, run on the compiled
+ * program's buffers. Logged once per primitive per process, never a wrong answer.
+ */
+final class InterpretedEquation implements RuntimeStep {
+    private static final System.Logger LOG = System.getLogger("org.nabla4j.codegen");
+    private static final Set<Primitive> LOGGED = ConcurrentHashMap.newKeySet();
+
+    private final Equation equation;
+    private final Object[] operands;
+    private final List<AbstractArray> operandTypes;
+    private final int[] resultSlots;
+
+    /** @param operands per operand, its slot (an Integer) or a Literal */
+    InterpretedEquation(Equation equation, Object[] operands, List<AbstractArray> operandTypes, int[] resultSlots) {
+        this.equation = equation;
+        this.operands = operands.clone();
+        this.operandTypes = List.copyOf(operandTypes);
+        this.resultSlots = resultSlots.clone();
+        if (LOGGED.add(equation.primitive())) {
+            LOG.log(System.Logger.Level.INFO, "codegen: no lowering for " + equation.primitive()
+                    + "; it runs in the interpreter inside compiled programs");
+        }
+    }
+
+    @Override
+    public void run(Object[] buffers) {
+        List<Tensor> in = new ArrayList<>(operands.length);
+        for (int i = 0; i < operands.length; i++) {
+            in.add(operands[i] instanceof Literal l ? Tensor.of(l) : Tensor.wrap(operandTypes.get(i), buffers[(Integer) operands[i]]));
+        }
+        List<Tensor> out = PrimitiveRules.apply(equation.primitive(), equation.params(), in);
+        for (int i = 0; i < resultSlots.length; i++) buffers[resultSlots[i]] = out.get(i).data();
+    }
+}

@@ -1,0 +1,59 @@
+package org.nabla4j.codegen;
+
+import java.util.Arrays;
+import org.nabla4j.DType;
+import org.nabla4j.ir.Primitive;
+
+/**
+ * The per-element expression a fused loop computes: a tree over loads from buffers and literals.
+ * Each node knows its dtype. Loads address their buffer with an {@link Access} over the loop's
+ * iteration space.
+ */
+sealed interface LoopExpr {
+    DType dtype();
+
+    /** Element {@code offset + Σ index[d] * strides[d]} of the buffer in slot {@code slot}. */
+    record Load(int slot, Access access, DType dtype) implements LoopExpr {}
+
+    record Const(double value, DType dtype) implements LoopExpr {}
+
+    /** An elementwise unary primitive (including convert_element_type, whose dtype is the target). */
+    record Unary(Primitive op, LoopExpr x, DType dtype) implements LoopExpr {}
+
+    record Binary(Primitive op, LoopExpr a, LoopExpr b, DType dtype) implements LoopExpr {}
+
+    /** select_n with a bool predicate: onTrue where pred, else onFalse. */
+    record Select(LoopExpr pred, LoopExpr onFalse, LoopExpr onTrue, DType dtype) implements LoopExpr {}
+
+    /** How a load walks its buffer: a start offset and one stride per loop dimension (0 = broadcast). */
+    record Access(int offset, int[] strides) {
+        public Access {
+            strides = strides.clone();
+        }
+
+        static Access rowMajor(int[] shape) {
+            int[] s = new int[shape.length];
+            int acc = 1;
+            for (int i = shape.length - 1; i >= 0; i--) {
+                s[i] = acc;
+                acc *= shape[i];
+            }
+            return new Access(0, s);
+        }
+
+        boolean isContiguousFor(int[] shape) {
+            return Arrays.equals(strides, rowMajor(shape).strides);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Access a && a.offset == offset && Arrays.equals(a.strides, strides);
+        }
+
+        @Override
+        public int hashCode() { return offset * 31 + Arrays.hashCode(strides); }
+
+        @Override
+        public String toString() { return offset + "+" + Arrays.toString(strides); }
+    }
+}
