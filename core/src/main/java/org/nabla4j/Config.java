@@ -1,5 +1,6 @@
 package org.nabla4j;
 
+import org.nabla4j.codegen.CodegenBackend;
 import org.nabla4j.ir.Backend;
 
 /**
@@ -9,7 +10,7 @@ import org.nabla4j.ir.Backend;
 public final class Config {
     private volatile int cacheSize = 64;
     private volatile int recompileWarningThreshold = 32;
-    private volatile Backend backend = Backend.INTERPRETER;
+    private volatile Backend backend = CodegenBackend.preferred();
 
     Config() {}
 
@@ -30,12 +31,30 @@ public final class Config {
         return this;
     }
 
-    /** The backend jit compiles with. */
+    /** The backend jit compiles with: bytecode generation by default. */
     public Backend backend() { return backend; }
 
-    /** Forces a backend, e.g. {@link Backend#INTERPRETER} for debugging. */
+    /** Sets the backend, e.g. {@link Backend#INTERPRETER} for debugging. */
     public Config backend(Backend b) {
         backend = java.util.Objects.requireNonNull(b);
         return this;
+    }
+
+    /** Runs jitted programs in the reference interpreter (slow; for debugging and tests). */
+    public Config useInterpreter() {
+        return backend(Backend.INTERPRETER);
+    }
+
+    /** Compiles jitted programs to bytecode with the machine's preferred vector width (the default). */
+    public Config useCompiler() {
+        return backend(CodegenBackend.preferred());
+    }
+
+    /**
+     * Compiles with a forced vector width in bits: 0 for scalar loops only, or 128, 256, 512 (and 64),
+     * to test or debug code paths of other machines on this one.
+     */
+    public Config vectorWidth(int bits) {
+        return backend(CodegenBackend.withVectorBits(bits));
     }
 }

@@ -23,6 +23,7 @@ public final class Nabla {
 
     static {
         UserFrames.registerLibrary(Nabla.class);
+        UserFrames.registerLibrary(org.nabla4j.codegen.CodegenBackend.class);
     }
 
     private Nabla() {}
