@@ -5,9 +5,10 @@ package org.nabla4j.codegen.kernels;
  * every batch {@code t}, in f32 or f64, with A and B each stored row-major or transposed.
  *
  * <p>The kernel packs blocks of A and B into contiguous panels and multiplies them with a
- * register-tiled Vector API micro-kernel (6 × 2 vectors), cache-blocked for L1/L2/L3; the
- * {@link Epilogue} (bias, activation, accumulation) is applied to each tile before it leaves the
- * registers. Edge tiles and the scalar width go through the same arithmetic in scalar code.
+ * register-tiled Vector API micro-kernel (4 rows × 2 vectors), cache-blocked for L1/L2/L3; the
+ * {@link Epilogue} is fused: accumulation by starting the accumulators from C, bias and activation
+ * on each tile right after its store, while it is in L1. Edge tiles and the scalar width go
+ * through the same arithmetic in scalar code.
  *
  * <p>Contract of {@link #f32}, {@link #f64} and {@link #matmul}:
  * <ul>

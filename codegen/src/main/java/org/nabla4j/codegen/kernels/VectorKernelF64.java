@@ -7,8 +7,11 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The f64 tile kernel: a 6 × 2-vector register tile (12 accumulators, 2 B vectors and one
- * broadcast A value: 15 of AVX2's 16 registers), fed from packed panels.
+ * The f64 tile kernel: a 4 × 2-vector register tile (8 accumulators, 2 B vectors, 4 broadcast A
+ * values: 14 of AVX2's 16 vector registers), fed from packed panels; the k loop is one
+ * broadcast-FMA per accumulator and step.
+ *
+ * <p>The same code as {@link VectorKernelF32} (which says why the tile is 4 × 2) for doubles.
  *
  * <p>The species is a {@code static final} constant so C2 intrinsifies every vector operation.
  * Its width comes from {@link KernelConfig#bits}: the configured default for this class as
