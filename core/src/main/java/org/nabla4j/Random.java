@@ -6,10 +6,12 @@ import org.nabla4j.ir.Params;
 import org.nabla4j.ir.Primitive;
 
 /**
- * Counter-based pseudo-random numbers, bit for bit as JAX's {@code jax.random} with its default
- * {@code threefry2x32} implementation. There is no hidden state: a <em>key</em> is an array, every
- * function is a pure function of the key, and the same key always gives the same numbers. Split a
- * key to get independent keys; never use one key twice.
+ * Counter-based pseudo-random numbers as JAX's {@code jax.random} with its default
+ * {@code threefry2x32} implementation: the same keys and the same random bits, hence bit-for-bit the
+ * same uniform, Bernoulli, randint and permutation draws (normal-based draws agree to a few ulps). There
+ * is no hidden state: a <em>key</em> is an array, every function is a pure function of the key, and
+ * the same key always gives the same numbers. Split a key to get independent keys; never use one key
+ * twice.
  *
  * <pre>{@code
  * NDArray key = Random.key(0);                       // [0, 0], as jax.random.key(0)
@@ -33,7 +35,7 @@ import org.nabla4j.ir.Primitive;
 public final class Random {
     private static final long MASK = 0xFFFFFFFFL;
     private static final int[][] ROTATIONS = {{13, 15, 26, 6}, {17, 29, 16, 24}};
-    /** Threefry's key-schedule parity constant (Skein's C240). */
+    /** The key-schedule parity constant of Threefry-2x32 (Random123's {@code SKEIN_KS_PARITY32}). */
     private static final long PARITY = 0x1BD11BDAL;
 
     /** How split and the samplers lay out the counters they hash. */
