@@ -1,14 +1,10 @@
 package org.nabla4j.examples;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.zip.GZIPInputStream;
+import org.nabla4j.Csv;
+import org.nabla4j.DType;
 import org.nabla4j.NDArray;
 
 /**
@@ -22,20 +18,8 @@ record Digits(NDArray pixels, NDArray labels) {
     static Digits load() {
         try (InputStream raw = Digits.class.getResourceAsStream("/data/digits.csv.gz")) {
             if (raw == null) throw new IllegalStateException("resource /data/digits.csv.gz is missing");
-            BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.US_ASCII));
-            List<float[]> rows = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.isBlank()) continue;
-                String[] cells = line.split(",");
-                float[] row = new float[FEATURES];
-                for (int j = 0; j < FEATURES; j++) row[j] = Float.parseFloat(cells[j]) / 16f;
-                rows.add(row);
-                labels.add(Integer.parseInt(cells[FEATURES].trim()));
-            }
-            float[] flat = new float[rows.size() * FEATURES];
-            for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, flat, i * FEATURES, FEATURES);
-            return new Digits(NDArray.of(flat, rows.size(), FEATURES), NDArray.of(labels.stream().mapToInt(Integer::intValue).toArray()));
+            Csv.Table t = Csv.read(raw, false, ',');
+            return new Digits(t.columns(0, FEATURES, DType.F32).div(16), t.column(FEATURES, DType.I32));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,147 @@
+package org.nabla4j.codegen.kernels;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+
+/**
+ * The outer loops of the blocked GEMM (GotoBLAS / BLIS order) and the split across threads.
+ *
+ * <pre>
+ * for each batch t, for jc in steps of nc:        B block kc × nc, packed once, lives in L3
+ *   for pc in steps of kc:                        the k blocks; C accumulates between them
+ *     pack B[pc.., jc..]
+ *     for ic in steps of mc:                      A block mc × kc, packed, lives in L2
+ *       pack A[ic.., pc..]; kernel.block(...)     tile loops; a B panel stays in L1
+ * </pre>
+ *
+ * A multi-threaded call cuts the output into one independent part per thread (along the batch
+ * when there are enough batches, else along the longer of m and n in whole tiles); each part runs
+ * the loops above with its own packing buffers. The caller runs the first part and the shared
+ * pool the others.
+ */
+final class GemmDriver {
+    private GemmDriver() {}
+
+    /** Below this much work per thread, splitting costs more than it saves. */
+    private static final double MIN_FLOPS_PER_TASK = 1 << 21;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The worker pool, created on the first multi-threaded call; daemon threads, one per core. */
+    private static final class Pool {
+        static final ForkJoinPool POOL = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** One call's arguments, for the parts that run on other threads. */
+    private record Call(TileKernel kernel, MatmulSpec spec, Object a, int aOff, Object b, int bOff,
+                        Object c, int cOff, Object bias, int biasOff) {
+        void part(int index, int parts) {
+            int batch = spec.batch(), m = spec.m(), n = spec.n();
+            if (batch >= parts) {
+                run(this, batch * index / parts, batch * (index + 1) / parts, 0, m, 0, n);
+            } else if (splitsRows(spec, kernel)) {
+                int units = ceilDiv(m, kernel.mr());
+                run(this, 0, batch, rowOf(units, index, parts, m), rowOf(units, index + 1, parts, m), 0, n);
+            } else {
+                int units = ceilDiv(n, kernel.nr());
+                run(this, 0, batch, 0, m, columnOf(units, index, parts, n), columnOf(units, index + 1, parts, n));
+            }
+        }
+
+        private int rowOf(int units, int index, int parts, int m) {
+            return Math.min(m, units * index / parts * kernel.mr());
+        }
+
+        private int columnOf(int units, int index, int parts, int n) {
+            return Math.min(n, units * index / parts * kernel.nr());
+        }
+    }
+
+    /** Computes the call described in {@link Gemm}; arguments are already checked. */
+    static void run(TileKernel kernel, MatmulSpec spec, Object a, int aOff, Object b, int bOff,
+                    Object c, int cOff, Object bias, int biasOff) {
+        if (spec.batch() == 0 || spec.m() == 0 || spec.n() == 0) return;
+        int parts = parts(spec, kernel);
+        if (parts == 1) {
+            loops(kernel, spec, a, aOff, b, bOff, c, cOff, bias, biasOff, 0, spec.batch(), 0, spec.m(), 0, spec.n());
+            return;
+        }
+        Call call = new Call(kernel, spec, a, aOff, b, bOff, c, cOff, bias, biasOff);
+        ForkJoinTask<?>[] others = new ForkJoinTask<?>[parts - 1];
+        for (int i = 1; i < parts; i++) {
+            Call shared = call;
+            int index = i;
+            others[i - 1] = Pool.POOL.submit(() -> shared.part(index, parts));
+        }
+        try {
+            call.part(0, parts);
+        } finally {
+            for (ForkJoinTask<?> task : others) task.quietlyJoin();
+        }
+        for (ForkJoinTask<?> task : others) {
+            if (task.isCompletedAbnormally()) throw new IllegalStateException("a matmul part failed", task.getException());
+        }
+    }
+
+    /** How many parts to cut the call into: at most the threads allowed, the work and the tiles. */
+    static int parts(MatmulSpec spec, TileKernel kernel) {
+        int parts = (int) Math.min(spec.threads(), Math.max(1, spec.flops() / MIN_FLOPS_PER_TASK));
+        if (parts <= 1 || spec.batch() >= parts) return Math.max(parts, 1);
+        int units = splitsRows(spec, kernel) ? ceilDiv(spec.m(), kernel.mr()) : ceilDiv(spec.n(), kernel.nr());
+        return Math.min(parts, units);
+    }
+
+    /** Split along m when it has at least as many tiles as n: each part then packs only its rows of A. */
+    private static boolean splitsRows(MatmulSpec spec, TileKernel kernel) {
+        return ceilDiv(spec.m(), kernel.mr()) >= ceilDiv(spec.n(), kernel.nr());
+    }
+
+    private static void run(Call call, int b0, int b1, int i0, int i1, int j0, int j1) {
+        loops(call.kernel, call.spec, call.a, call.aOff, call.b, call.bOff, call.c, call.cOff, call.bias, call.biasOff,
+                b0, b1, i0, i1, j0, j1);
+    }
+
+    /** The blocked loops over batches {@code [b0,b1)}, rows {@code [i0,i1)} and columns {@code [j0,j1)}. */
+    private static void loops(TileKernel kernel, MatmulSpec s, Object a, int aOff, Object b, int bOff,
+                              Object c, int cOff, Object bias, int biasOff,
+                              int b0, int b1, int i0, int i1, int j0, int j1) {
+        if (b0 >= b1 || i0 >= i1 || j0 >= j1) return;
+        boolean f64 = c instanceof double[];
+        int mr = kernel.mr(), nr = kernel.nr(), k = s.k();
+        int mcMax = Math.min(kernel.mc(), i1 - i0), ncMax = Math.min(kernel.nc(), j1 - j0), kcMax = Math.min(kernel.kc(), k);
+        Scratch scratch = SCRATCH.get();
+        Object packedA = scratch.get(Scratch.PACKED_A, f64, ceilDiv(mcMax, mr) * mr * kcMax);
+        Object packedB = scratch.get(Scratch.PACKED_B, f64, ceilDiv(ncMax, nr) * nr * kcMax);
+        Object tile = scratch.get(Scratch.TILE, f64, mr * nr);
+        int lastBits = TileMode.lastBlock(s.epilogue());
+        boolean accumulate = s.epilogue().accumulate(), biasM = s.epilogue().bias() == Epilogue.Bias.ALONG_M;
+        int lda = s.lda(), ldb = s.ldb(), ldc = s.ldc();
+        for (int t = b0; t < b1; t++) {
+            int at = aOff + t * s.strideA(), bt = bOff + t * s.strideB(), ct = cOff + t * s.strideC();
+            for (int jc = j0; jc < j1; jc += ncMax) {
+                int nc = Math.min(ncMax, j1 - jc);
+                int pc = 0;
+                do {
+                    int kc = Math.min(kcMax, k - pc);
+                    int bo = bt + (s.transB() ? jc * ldb + pc : pc * ldb + jc);
+                    if (f64) Pack.packB((double[]) b, bo, ldb, s.transB(), kc, nc, nr, (double[]) packedB);
+                    else Pack.packB((float[]) b, bo, ldb, s.transB(), kc, nc, nr, (float[]) packedB);
+                    int mode = (pc > 0 || accumulate ? TileMode.LOAD_C : 0) | (pc + kc >= k ? lastBits : 0);
+                    for (int ic = i0; ic < i1; ic += mcMax) {
+                        int mc = Math.min(mcMax, i1 - ic);
+                        int ao = at + (s.transA() ? pc * lda + ic : ic * lda + pc);
+                        if (f64) Pack.packA((double[]) a, ao, lda, s.transA(), mc, kc, mr, (double[]) packedA);
+                        else Pack.packA((float[]) a, ao, lda, s.transA(), mc, kc, mr, (float[]) packedA);
+                        kernel.block(packedA, packedB, mc, nc, kc, c, ct + ic * ldc + jc, ldc, mode,
+                                bias, biasOff + (biasM ? ic : jc), tile);
+                    }
+                    pc += kc;
+                } while (pc < k);
+            }
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}

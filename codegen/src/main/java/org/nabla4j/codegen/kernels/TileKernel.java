@@ -1,0 +1,42 @@
+package org.nabla4j.codegen.kernels;
+
+/**
+ * The inner two loops of the blocked GEMM for one element type and vector width: multiplies a
+ * packed block of A by a packed block of B, tile by tile, and stores each tile through the
+ * epilogue bits of {@link TileMode}. {@link GemmDriver} owns the outer loops, the packing and the
+ * threads; implementations hold no state and are safe to share.
+ *
+ * <p>Packed layouts ({@link Pack}): A is {@code ceil(mc/mr)} panels of {@code kc × mr} values,
+ * panel {@code ir/mr} starting at {@code ir*kc}; B is {@code ceil(nc/nr)} panels of
+ * {@code kc × nr}, panel {@code jr/nr} starting at {@code jr*kc}; both zero-padded.
+ *
+ * <p>Arrays are passed as {@code Object} so one driver serves {@code float[]} and
+ * {@code double[]}; each implementation knows its type.
+ */
+interface TileKernel {
+    /** Rows of a register tile. */
+    int mr();
+
+    /** Columns of a register tile. */
+    int nr();
+
+    /** Rows of A packed at once (a multiple of {@link #mr()}). */
+    int mc();
+
+    /** Depth of one packed block. */
+    int kc();
+
+    /** Columns of B packed at once (a multiple of {@link #nr()}). */
+    int nc();
+
+    /** The vector width in bits, 0 for scalar code. */
+    int vectorBits();
+
+    /**
+     * {@code C[0..mc, 0..nc] (+)= packedA · packedB} then the epilogue in {@code mode}. C starts
+     * at {@code c[cOff]} with row distance {@code ldc}; the bias of row/column 0 of this block is
+     * {@code bias[biasOff]}; {@code tile} is scratch of at least {@code mr*nr} elements.
+     */
+    void block(Object packedA, Object packedB, int mc, int nc, int kc,
+               Object c, int cOff, int ldc, int mode, Object bias, int biasOff, Object tile);
+}

@@ -1,0 +1,107 @@
+package org.nabla4j.codegen.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Behaviours of {@link Gemm} that random small cases do not reach: blocking, threads, errors. */
+class GemmTest {
+    private static final Gemm PREFERRED = Gemm.preferred();
+    private static final Gemm SCALAR = Gemm.withVectorBits(0);
+    private static final Epilogue BIAS_TANH_ACC = new Epilogue(Epilogue.Bias.ALONG_N, Activation.TANH, true);
+
+    private static GemmCase dense(int batch, int m, int n, int k, Epilogue epilogue, int threads) {
+        return new GemmCase(batch, m, n, k, false, false, 0, 0, 0, 0, 0, 0, false, epilogue, threads, 42);
+    }
+
+    @Test
+    void crossesEveryCacheBlockBoundary() {
+        // k > kc (several k blocks accumulate in C), m > mc, n > nc; the other sizes stay small
+        for (Gemm gemm : List.of(PREFERRED, SCALAR)) {
+            for (Epilogue e : List.of(Epilogue.NONE, BIAS_TANH_ACC, Epilogue.of(Epilogue.Bias.ALONG_M, Activation.RELU))) {
+                dense(1, 9, 11, 700, e, 1).checkF32(gemm);
+                dense(1, 9, 11, 700, e, 1).checkF64(gemm);
+                dense(1, 301, 5, 3, e, 1).checkF32(gemm);
+                dense(1, 301, 5, 3, e, 1).checkF64(gemm);
+                dense(1, 3, 4200, 2, e, 1).checkF32(gemm);
+                dense(1, 3, 4200, 2, e, 1).checkF64(gemm);
+            }
+        }
+        new GemmCase(1, 150, 70, 530, true, true, 1, 2, 3, 1, 2, 3, false, BIAS_TANH_ACC, 1, 7).checkF32(PREFERRED);
+    }
+
+    @Test
+    void splitsLargeCallsAcrossThreadsAlongRowsColumnsOrBatches() {
+        TileKernel kernel = KernelConfig.kernel(KernelConfig.DEFAULT_BITS, false);
+        GemmCase rows = dense(1, 130, 130, 130, BIAS_TANH_ACC, 2);
+        GemmCase columns = new GemmCase(1, 6, 900, 400, true, true, 0, 0, 0, 0, 0, 0, false, Epilogue.NONE, 2, 3);
+        GemmCase batches = new GemmCase(4, 65, 65, 129, false, true, 1, 1, 1, 0, 0, 0, true, Epilogue.NONE.accumulating(), 2, 5);
+        for (GemmCase c : List.of(rows, columns, batches)) {
+            assertEquals(2, GemmDriver.parts(c.spec(), kernel), c.toString());
+            c.checkF32(PREFERRED);
+            c.checkF64(PREFERRED);
+        }
+        assertEquals(1, GemmDriver.parts(dense(1, 64, 64, 64, Epilogue.NONE, 2).spec(), kernel), "small calls stay on one thread");
+        assertEquals(1, GemmDriver.parts(dense(1, 512, 512, 512, Epilogue.NONE, 1).spec(), kernel), "one thread allowed");
+    }
+
+    @Test
+    void anEmptySumStillAppliesTheEpilogue() {
+        float[] c = {0.5f, -2f, 3f, 0.25f};
+        float[] bias = {1f, 2f};
+        MatmulSpec spec = MatmulSpec.of(2, 2, 0).withEpilogue(new Epilogue(Epilogue.Bias.ALONG_N, Activation.RELU, true));
+        Gemm.f32(spec, new float[0], 0, new float[0], 0, c, 0, bias, 0);
+        assertArrayEquals(new float[] {1.5f, 0f, 4f, 2.25f}, c);
+    }
+
+    @Test
+    void concurrentCallsOnSeparateOutputsAreIndependent() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                GemmCase c = new GemmCase(1 + i % 2, 20 + i, 33 - i, 40 + 3 * i, i % 2 == 0, i % 3 == 0, 0, 1, 0, 0, 0, 0, false,
+                        BIAS_TANH_ACC, 1 + i % 2, i);
+                results.add(pool.submit(() -> {
+                    for (int rep = 0; rep < 5; rep++) {
+                        c.checkF32(PREFERRED);
+                        c.checkF64(PREFERRED);
+                    }
+                }));
+            }
+            for (Future<?> f : results) f.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void outOfBoundsCallsThrowBeforeWritingC() {
+        MatmulSpec spec = MatmulSpec.of(4, 4, 4);
+        float[] a = new float[16], b = new float[16], c = new float[16];
+        c[0] = 7;
+        assertThrows(IndexOutOfBoundsException.class, () -> Gemm.f32(spec, a, 1, b, 0, c, 0, null, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Gemm.f32(spec, a, 0, new float[15], 0, c, 0, null, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Gemm.f32(spec, a, 0, b, 0, c, -1, null, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Gemm.f32(spec.batched(2), a, 0, b, 0, c, 0, null, 0));
+        MatmulSpec biased = spec.withEpilogue(Epilogue.of(Epilogue.Bias.ALONG_M, Activation.NONE));
+        assertThrows(IllegalArgumentException.class, () -> Gemm.f32(biased, a, 0, b, 0, c, 0, null, 0));
+        assertThrows(IndexOutOfBoundsException.class, () -> Gemm.f32(biased, a, 0, b, 0, c, 0, new float[4], 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> Gemm.f64(MatmulSpec.of(2, 2, 2), new double[4], 0, new double[4], 0, new double[3], 0, null, 0));
+        assertEquals(7, c[0]);
+        assertEquals(0, c[1]);
+    }
+
+    @Test
+    void emptyOutputsTouchNothing() {
+        Gemm.f32(MatmulSpec.of(0, 5, 5), new float[0], 0, new float[25], 0, new float[0], 0, null, 0);
+        Gemm.f64(MatmulSpec.of(3, 3, 3).batched(0), new double[0], 0, new double[0], 0, new double[0], 0, null, 0);
+    }
+}
