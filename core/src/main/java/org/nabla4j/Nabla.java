@@ -167,6 +167,76 @@ public final class Nabla {
         return args -> f.apply((A) args[0], (B) args[1]);
     }
 
+    // ---- control flow ----
+
+    /**
+     * {@code pred ? onTrue(operand) : onFalse(operand)} for a traced bool scalar {@code pred}: both
+     * branches are traced (they must return the same structure and types) and one runs. Use it
+     * where Java's {@code if} would need the value of a traced array.
+     *
+     * <pre>{@code
+     * NDArray y = Nabla.cond(x.sum().gt(0), v -> v.mul(2), v -> v.neg(), x);
+     * }</pre>
+     */
+    @SuppressWarnings("unchecked")
+    public static <T, R> R cond(NDArray pred, Function<T, R> onTrue, Function<T, R> onFalse, T operand) {
+        return (R) ControlFlow.cond(pred, a -> onTrue.apply((T) a), a -> onFalse.apply((T) a), operand);
+    }
+
+    /** {@code branches.get(clamp(index, 0, n-1)).apply(operand)} for a traced integer scalar index. */
+    @SuppressWarnings("unchecked")
+    public static <T, R> R switchCase(NDArray index, List<? extends Function<T, R>> branches, T operand) {
+        List<Function<Object, Object>> fs = new java.util.ArrayList<>();
+        for (Function<T, R> f : branches) fs.add(a -> f.apply((T) a));
+        return (R) ControlFlow.switchCase(index, fs, operand);
+    }
+
+    /**
+     * {@code while (cond(carry)) carry = body(carry)} with a traced condition, compiled as one loop.
+     * Forward-mode differentiable; for reverse mode give {@code maxSteps}.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T whileLoop(Function<T, NDArray> cond, Function<T, T> body, T init) {
+        return (T) ControlFlow.whileLoop(a -> cond.apply((T) a), a -> body.apply((T) a), init);
+    }
+
+    /**
+     * A while loop of at most {@code maxSteps} iterations that reverse-mode differentiation can go
+     * through (JAX cannot do this): it runs as a loop of maxSteps steps that stop changing the carry
+     * once the condition fails.
+     */
+    public static <T> T whileLoop(Function<T, NDArray> cond, Function<T, T> body, T init, int maxSteps) {
+        if (maxSteps < 0) throw new NablaException("whileLoop: maxSteps must be >= 0, got " + maxSteps);
+        return forILoop(0, maxSteps, (i, c) -> {
+            NDArray go = cond.apply(c);
+            T next = body.apply(c);
+            return Trees.map((n, old) -> Np.where(go, n, old), next, c);
+        }, init);
+    }
+
+    /** {@code for (i = lower; i < upper; i++) carry = body(i, carry)}, with i a traced i32 scalar; a scan underneath. */
+    public static <T> T forILoop(int lower, int upper, BiFunction<NDArray, T, T> body, T init) {
+        NDArray is = NDArray.arange(lower, Math.max(lower, upper));
+        ScanStep<T, Object> r = scan((T c, NDArray i) -> new ScanStep<>(body.apply(i, c), null), init, is);
+        return r.carry();
+    }
+
+    /**
+     * {@code (carry, y_i) = f(carry, xs[i])} for each i along the leading axis of every leaf of xs,
+     * as JAX's {@code lax.scan}: returns the final carry and the ys stacked along a new leading axis.
+     * Runs as one loop, and differentiates in both modes.
+     */
+    public static <C, X, Y> ScanStep<C, Y> scan(BiFunction<C, X, ScanStep<C, Y>> f, C init, X xs) {
+        return scan(f, init, xs, -1, false);
+    }
+
+    /** {@link #scan} with an explicit length (needed when xs is null) and direction. */
+    @SuppressWarnings("unchecked")
+    public static <C, X, Y> ScanStep<C, Y> scan(BiFunction<C, X, ScanStep<C, Y>> f, C init, X xs, int length, boolean reverse) {
+        ScanStep<Object, Object> r = ControlFlow.scan((c, x) -> f.apply((C) c, (X) x), init, xs, length, reverse);
+        return new ScanStep<>((C) r.carry(), (Y) r.y());
+    }
+
     /** A readable name for logs: the lambda's or method reference's class. */
     private static String nameOf(Object f) {
         String n = f.getClass().getName();

@@ -64,8 +64,10 @@ public final class Autodiff {
     /** True when forward mode can differentiate {@code p} (a JVP rule or a known-zero derivative). */
     public static boolean hasJvpRule(Primitive p) { return JvpRules.has(p); }
 
-    /** True when {@code p} is linear with a transpose rule. */
-    public static boolean hasTransposeRule(Primitive p) { return TransposeRules.has(p); }
+    /** True when a linear use of {@code p} can be transposed (cond and scan are transposed sub-program by sub-program). */
+    public static boolean hasTransposeRule(Primitive p) {
+        return TransposeRules.has(p) || p == Primitive.COND || p == Primitive.SCAN;
+    }
 
     private static void checkMask(Program p, boolean[] wrt) {
         if (wrt.length != p.inputs().size()) {

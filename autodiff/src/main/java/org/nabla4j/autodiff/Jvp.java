@@ -42,6 +42,15 @@ final class Jvp {
                 t.add(ta);
                 anyTangent |= ta != null;
             }
+            if (anyTangent && JvpRules.JOINT.containsKey(eq.primitive())) {
+                // Control flow: one equation computes primals and tangents together.
+                ControlFlowJvp.Result r = JvpRules.JOINT.get(eq.primitive()).apply(e, eq.params(), x, t);
+                for (int i = 0; i < eq.results().size(); i++) {
+                    primal[eq.results().get(i).id()] = r.primals().get(i);
+                    tangent[eq.results().get(i).id()] = r.tangents().get(i);
+                }
+                continue;
+            }
             List<Var> y = b.add(eq.primitive(), eq.params(), x);
             for (int i = 0; i < y.size(); i++) primal[eq.results().get(i).id()] = y.get(i);
             if (!anyTangent || JvpRules.ZERO_DERIVATIVE.contains(eq.primitive())) continue;

@@ -29,11 +29,23 @@ final class JvpRules {
             Primitive.AND, Primitive.OR, Primitive.XOR, Primitive.EQ, Primitive.NE, Primitive.LT, Primitive.LE,
             Primitive.GT, Primitive.GE, Primitive.IOTA, Primitive.ARGMAX, Primitive.ARGMIN, Primitive.STOP_GRADIENT));
 
+    /** A rule that emits the primal computation too (control flow, so the primal work is not repeated). */
+    @FunctionalInterface
+    interface JointRule {
+        ControlFlowJvp.Result apply(Emitter e, Params params, List<Atom> x, List<Atom> t);
+    }
+
+    /** Rules of primitives differentiated jointly with their primal: cond, while, scan. */
+    static final Map<Primitive, JointRule> JOINT = new EnumMap<>(Map.of(
+            Primitive.COND, ControlFlowJvp::cond,
+            Primitive.WHILE, ControlFlowJvp::whileLoop,
+            Primitive.SCAN, ControlFlowJvp::scan));
+
     private JvpRules() {}
 
     static JvpRule get(Primitive p) { return RULES.get(p); }
 
-    static boolean has(Primitive p) { return RULES.containsKey(p) || ZERO_DERIVATIVE.contains(p); }
+    static boolean has(Primitive p) { return RULES.containsKey(p) || ZERO_DERIVATIVE.contains(p) || JOINT.containsKey(p); }
 
     private static void def(Primitive p, JvpRule r) {
         if (RULES.put(p, r) != null) throw new IllegalStateException("JVP rule for " + p + " defined twice");

@@ -7,6 +7,7 @@ import org.nabla4j.ir.Atom;
 import org.nabla4j.ir.Emitter;
 import org.nabla4j.ir.Equation;
 import org.nabla4j.ir.Program;
+import org.nabla4j.ir.Primitive;
 import org.nabla4j.ir.ProgramBuilder;
 import org.nabla4j.ir.Var;
 
@@ -50,6 +51,10 @@ final class Transpose {
         }
         for (int k = linearEqs.size() - 1; k >= 0; k--) {
             Equation eq = linearEqs.get(k);
+            if (eq.primitive() == Primitive.COND || eq.primitive() == Primitive.SCAN) {
+                transposeControlFlow(e, eq, linear, known, isLinear, ct);
+                continue;
+            }
             if (eq.results().size() != 1) throw new IllegalStateException(eq.primitive() + " with several results cannot be linear");
             Atom ctOut = ct[eq.result().id()];
             if (ctOut == null) continue;
@@ -75,6 +80,32 @@ final class Transpose {
             outs.add(ct[v.id()] != null ? ct[v.id()] : e.zeros(linear.type(v)));
         }
         return b.build(outs);
+    }
+
+    private static void transposeControlFlow(Emitter e, Equation eq, Program linear, Atom[] known, boolean[] isLinear, Atom[] ct) {
+        List<Atom> cts = new ArrayList<>();
+        boolean any = false;
+        for (Var r : eq.results()) {
+            cts.add(ct[r.id()]);
+            any |= ct[r.id()] != null;
+        }
+        if (!any) return;
+        List<Atom> x = new ArrayList<>();
+        List<AbstractArray> types = new ArrayList<>();
+        boolean[] lin = new boolean[eq.operands().size()];
+        for (int i = 0; i < lin.length; i++) {
+            Atom a = eq.operands().get(i);
+            lin[i] = a instanceof Var v && isLinear[v.id()];
+            x.add(lin[i] ? null : (a instanceof Var v ? known[v.id()] : a));
+            types.add(linear.type(a));
+        }
+        List<AbstractArray> resultTypes = eq.results().stream().map(linear::type).toList();
+        List<Atom> opCts = eq.primitive() == Primitive.COND
+                ? ControlFlowLinearize.transposeCond(e, eq, x, lin, cts, resultTypes)
+                : ControlFlowLinearize.transposeScan(e, eq, x, lin, cts, types, resultTypes);
+        for (int i = 0; i < lin.length; i++) {
+            if (lin[i] && opCts.get(i) != null) accumulate(e, ct, (Var) eq.operands().get(i), opCts.get(i));
+        }
     }
 
     private static void accumulate(Emitter e, Atom[] ct, Var v, Atom c) {

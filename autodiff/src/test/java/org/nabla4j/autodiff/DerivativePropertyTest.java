@@ -46,6 +46,8 @@ class DerivativePropertyTest {
     @TestFactory
     Stream<DynamicTest> vjpIsTheAdjointOfJvp() {
         return perPrimitive((c, r) -> {
+            // A while loop with a traced trip count has no reverse mode (whileLoop with maxSteps does).
+            if (c.name().equals("while")) return;
             Program jvp = Autodiff.jvp(c.program(), c.wrt());
             Program vjp = Verifier.verify(Autodiff.vjp(c.program(), c.wrt()));
             List<Tensor> v = randomLike(c, r);

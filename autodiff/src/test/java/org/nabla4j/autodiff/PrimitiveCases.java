@@ -177,6 +177,36 @@ final class PrimitiveCases {
             Atom plain = g.e.dot(g.input(Shape.of(m, k), -2, 2), g.input(Shape.of(k, n), -2, 2), new int[] {1}, new int[] {0}, new int[0], new int[0]);
             return List.of(batched, plain);
         });
+        CASES.put(Primitive.COND, g -> {
+            Shape s = g.shape(0, 2);
+            AbstractArray t = new AbstractArray(DType.F64, s);
+            List<Program> branches = List.of(
+                    sub(List.of(t, t), (e, in) -> List.of(e.mul(in.get(0), e.sin(in.get(1))))),
+                    sub(List.of(t, t), (e, in) -> List.of(e.sub(e.exp(in.get(0)), in.get(1)))));
+            return new ArrayList<>(g.e.ops(Primitive.COND, Params.of("branches", branches),
+                    List.of(g.indices(Shape.SCALAR, 2), g.input(s, -2, 2), g.input(s, -2, 2))));
+        });
+        CASES.put(Primitive.WHILE, g -> {
+            // while k < n: (k + 1, x * tanh(x) + w): consts n, w; carry k, x.
+            Shape s = g.shape(0, 2);
+            AbstractArray i32 = AbstractArray.scalar(DType.I32), t = new AbstractArray(DType.F64, s);
+            List<AbstractArray> types = List.of(i32, t, i32, t);
+            Program cond = sub(types, (e, in) -> List.of(e.lt(in.get(2), in.get(0))));
+            Program body = sub(types, (e, in) -> List.of(e.add(in.get(2), Emitter.literal(1, DType.I32)),
+                    e.add(e.mul(in.get(3), e.tanh(in.get(3))), in.get(1))));
+            return new ArrayList<>(g.e.ops(Primitive.WHILE, Params.of("cond", cond, "body", body, "nconsts", 2),
+                    List.of(g.indices(Shape.SCALAR, 4), g.input(s, -1, 1), g.indices(Shape.SCALAR, 1), g.input(s, -1, 1))));
+        });
+        CASES.put(Primitive.SCAN, g -> {
+            // c' = tanh(c * w + x), y = c * x: consts w; carry c; xs x.
+            Shape s = g.shape(0, 2);
+            int n = 1 + g.random.nextInt(4);
+            AbstractArray t = new AbstractArray(DType.F64, s);
+            Program body = sub(List.of(t, t, t), (e, in) -> List.of(e.tanh(e.add(e.mul(in.get(1), in.get(0)), in.get(2))),
+                    e.mul(in.get(1), in.get(2))));
+            return new ArrayList<>(g.e.ops(Primitive.SCAN, Params.of("body", body, "length", n, "reverse", g.random.nextBoolean(),
+                    "nconsts", 1, "ncarry", 1), List.of(g.input(s, -1, 1), g.input(s, -1, 1), g.input(Shape.of(concat(new int[] {n}, s.dims())), -1, 1))));
+        });
         CASES.put(Primitive.SORT, g -> {
             Shape s = Shape.of(3, 4);
             return new ArrayList<>(g.e.ops(Primitive.SORT, Params.of("dimension", 1, "num_keys", 1),
@@ -195,6 +225,14 @@ final class PrimitiveCases {
         boolean[] wrt = new boolean[g.wrt.size()];
         for (int i = 0; i < wrt.length; i++) wrt[i] = g.wrt.get(i);
         return new Case(p.irName(), g.b.build(outs), List.copyOf(g.inputs), wrt);
+    }
+
+    /** A closed sub-program over inputs of the given types. */
+    static Program sub(List<AbstractArray> types, java.util.function.BiFunction<Emitter, List<Var>, List<Atom>> body) {
+        ProgramBuilder b = new ProgramBuilder();
+        List<Var> in = new ArrayList<>();
+        for (AbstractArray t : types) in.add(b.input(t));
+        return b.build(body.apply(new Emitter(b), in));
     }
 
     static int[] concat(int[] a, int[] b) {

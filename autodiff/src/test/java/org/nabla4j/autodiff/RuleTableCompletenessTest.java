@@ -21,6 +21,8 @@ class RuleTableCompletenessTest {
     @Test
     void everyEquationOfEveryLinearPartHasATransposeRule() {
         for (Primitive p : PrimitiveCases.covered()) {
+            // A while loop with a traced trip count has no reverse mode by design (whileLoop with maxSteps does).
+            if (p == Primitive.WHILE) continue;
             Random r = new Random(p.ordinal());
             for (int i = 0; i < 5; i++) {
                 PrimitiveCases.Case c = PrimitiveCases.make(p, r);

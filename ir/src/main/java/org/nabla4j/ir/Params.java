@@ -9,8 +9,9 @@ import org.nabla4j.DType;
 
 /**
  * The static parameters of an equation, e.g. {@code axes=(0, 1)}. Immutable; keeps insertion
- * order for printing. Values are {@link Integer}, {@link Boolean}, {@link Double}, {@link DType}
- * or tuples ({@code List<Integer>}).
+ * order for printing. Values are {@link Integer}, {@link Boolean}, {@link Double}, {@link DType},
+ * tuples ({@code List<Integer>}), sub-programs ({@link Program}, for control flow) or tuples of
+ * sub-programs ({@code List<Program>}).
  */
 public final class Params {
     public static final Params EMPTY = new Params(Map.of());
@@ -39,6 +40,7 @@ public final class Params {
             case Boolean b -> b;
             case Double d -> d;
             case DType t -> t;
+            case Program p -> p;
             case Shape s -> s.toList();
             case null -> throw new IllegalArgumentException("null param value");
             default -> throw new IllegalArgumentException("unsupported param value " + v + " (" + v.getClass() + ")");
@@ -69,6 +71,11 @@ public final class Params {
     }
 
     public Shape getShape(String name) { return Shape.of(getInts(name)); }
+
+    public Program getProgram(String name) { return (Program) require(name); }
+
+    @SuppressWarnings("unchecked")
+    public List<Program> getPrograms(String name) { return (List<Program>) require(name); }
 
     private Object require(String name) {
         Object v = values.get(name);

@@ -25,10 +25,12 @@ public enum Primitive {
     GATHER(Kind.OTHER), SCATTER_ADD(Kind.OTHER),
     REDUCE_SUM(Kind.REDUCTION), REDUCE_MAX(Kind.REDUCTION), REDUCE_MIN(Kind.REDUCTION), REDUCE_PROD(Kind.REDUCTION),
     ARGMAX(Kind.OTHER), ARGMIN(Kind.OTHER), CUMSUM(Kind.OTHER), DOT_GENERAL(Kind.OTHER), SORT(Kind.OTHER),
-    STOP_GRADIENT(Kind.UNARY);
+    STOP_GRADIENT(Kind.UNARY),
+    // control flow: sub-programs in params
+    COND(Kind.CONTROL), WHILE(Kind.CONTROL), SCAN(Kind.CONTROL);
 
     /** Coarse classes that several transforms treat alike. */
-    public enum Kind { UNARY, BINARY, REDUCTION, OTHER }
+    public enum Kind { UNARY, BINARY, REDUCTION, OTHER, CONTROL }
 
     private static final Map<String, Primitive> BY_NAME = new HashMap<>();
 

@@ -11,7 +11,7 @@ import org.nabla4j.ShapeError;
  * The rule table of the {@code ir} module: for every primitive, its shape/dtype rule and its
  * reference implementation (the interpreter). Each primitive is registered in one block, shape rule
  * next to implementation, in the group files {@link ElementwiseRules}, {@link ShapingRules},
- * {@link ReductionRules} and {@link IndexingRules}.
+ * {@link ReductionRules}, {@link IndexingRules} and {@link ControlFlowRules}.
  *
  * <p>Contract of a shape rule: given the operand types, return the result types or throw
  * {@link ShapeError}/{@link DTypeError} naming the primitive and the operand types. Contract of an
@@ -51,6 +51,7 @@ public final class PrimitiveRules {
         ShapingRules.register();
         ReductionRules.register();
         IndexingRules.register();
+        ControlFlowRules.register();
     }
 
     private PrimitiveRules() {}

@@ -17,7 +17,12 @@ public final class ProgramParser {
     private final ProgramBuilder builder = new ProgramBuilder();
 
     private ProgramParser(String text) {
-        this.tokens = tokenize(text);
+        this(tokenize(text), 0);
+    }
+
+    private ProgramParser(List<String> tokens, int pos) {
+        this.tokens = tokens;
+        this.pos = pos;
     }
 
     /** Parses one program; throws {@link IllegalArgumentException} with the position on bad text. */
@@ -26,6 +31,20 @@ public final class ProgramParser {
     }
 
     private Program program() {
+        Program p = programBody();
+        if (pos != tokens.size()) throw error("trailing text");
+        return p;
+    }
+
+    /** A nested program (a control-flow parameter): its own scope, the same token stream. */
+    private Program nestedProgram() {
+        ProgramParser inner = new ProgramParser(tokens, pos);
+        Program p = inner.programBody();
+        pos = inner.pos;
+        return p;
+    }
+
+    private Program programBody() {
         expect("{");
         expect("lambda");
         while (!peek().equals(";")) declare(true);
@@ -43,7 +62,6 @@ public final class ProgramParser {
         }
         expect(")");
         expect("}");
-        if (pos != tokens.size()) throw error("trailing text");
         return builder.build(outs);
     }
 
@@ -107,11 +125,12 @@ public final class ProgramParser {
     }
 
     private Object paramValue() {
+        if (peek().equals("{")) return nestedProgram();
         String t = next();
         if (t.equals("(")) {
-            List<Integer> l = new ArrayList<>();
+            List<Object> l = new ArrayList<>();
             while (!peek().equals(")")) {
-                l.add(parseInt(next()));
+                l.add(peek().equals("{") ? nestedProgram() : parseInt(next()));
                 if (peek().equals(",")) next();
             }
             expect(")");

@@ -25,6 +25,7 @@ final class BatchingRules {
         ShapingBatching.register();
         ReductionBatching.register();
         IndexingBatching.register();
+        ControlFlowBatching.register();
     }
 
     private BatchingRules() {}

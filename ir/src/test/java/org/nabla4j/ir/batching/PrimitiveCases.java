@@ -180,6 +180,44 @@ final class PrimitiveCases {
                 Params params = Params.of("dimension", r.nextInt(x.rank()), "num_keys", 1 + r.nextInt(n));
                 yield b.build(b.add(p, params, ops));
             }
+            case COND -> {
+                Shape sh = shape(2);
+                DType t = pick(FLOATS);
+                AbstractArray x = new AbstractArray(t, sh);
+                List<Program> branches = List.of(
+                        sub(List.of(x, x), (sb, in) -> List.of(sb.add1(Primitive.MUL, Params.EMPTY, in.get(0), in.get(1)))),
+                        sub(List.of(x, x), (sb, in) -> List.of(sb.add1(Primitive.SUB, Params.EMPTY, in.get(0), in.get(1)))),
+                        sub(List.of(x, x), (sb, in) -> List.of(sb.add1(Primitive.SIN, Params.EMPTY, in.get(0)))));
+                yield one(p, Params.of("branches", branches), input(DType.I32, Shape.SCALAR), input(t, sh), input(t, sh));
+            }
+            case WHILE -> {
+                // consts: limit; carry: counter, value. Runs limit - counter times (or not at all).
+                Shape sh = shape(2);
+                DType t = pick(FLOATS);
+                AbstractArray i32 = AbstractArray.scalar(DType.I32), v = new AbstractArray(t, sh);
+                List<AbstractArray> types = List.of(i32, i32, v);
+                Program cond = sub(types, (sb, in) -> List.of(sb.add1(Primitive.LT, Params.EMPTY, in.get(1), in.get(0))));
+                Program body = sub(types, (sb, in) -> List.of(sb.add1(Primitive.ADD, Params.EMPTY, in.get(1), new Literal(1L, DType.I32)),
+                        sb.add1(Primitive.MUL, Params.EMPTY, in.get(2), new Literal(1.5, t))));
+                yield b.build(b.add(p, Params.of("cond", cond, "body", body, "nconsts", 1),
+                        List.of(input(DType.I32, Shape.SCALAR), input(DType.I32, Shape.SCALAR), input(t, sh))));
+            }
+            case SCAN -> {
+                // consts: w; carry: c; xs: x. c' = c * w + x_i, y_i = sin(c).
+                Shape sh = shape(2);
+                DType t = pick(FLOATS);
+                int n = 1 + r.nextInt(3);
+                AbstractArray v = new AbstractArray(t, sh);
+                Program body = sub(List.of(v, v, v), (sb, in) -> {
+                    Var cw = sb.add1(Primitive.MUL, Params.EMPTY, in.get(1), in.get(0));
+                    return List.of(sb.add1(Primitive.ADD, Params.EMPTY, cw, in.get(2)), sb.add1(Primitive.SIN, Params.EMPTY, in.get(1)));
+                });
+                int[] xs = new int[sh.rank() + 1];
+                xs[0] = n;
+                System.arraycopy(sh.dims(), 0, xs, 1, sh.rank());
+                yield b.build(b.add(p, Params.of("body", body, "length", n, "reverse", r.nextBoolean(), "nconsts", 1, "ncarry", 1),
+                        List.of(input(t, sh), input(t, sh), input(t, Shape.of(xs)))));
+            }
             default -> throw new AssertionError("no case generator for " + p);
         };
     }
@@ -255,6 +293,14 @@ final class PrimitiveCases {
     }
 
     private Var input(DType t, Shape s) { return b.input(new AbstractArray(t, s)); }
+
+    /** A closed sub-program over inputs of the given types. */
+    private static Program sub(List<AbstractArray> types, java.util.function.BiFunction<ProgramBuilder, List<Var>, List<? extends Atom>> body) {
+        ProgramBuilder sb = new ProgramBuilder();
+        List<Var> in = new ArrayList<>();
+        for (AbstractArray t : types) in.add(sb.input(t));
+        return sb.build(body.apply(sb, in));
+    }
 
     private Literal literal(DType t) {
         return t == DType.BOOL ? new Literal(r.nextBoolean(), t) : new Literal((r.nextInt(9) - 4) / 2.0, t);

@@ -1,0 +1,169 @@
+package org.nabla4j.ir;
+
+import static org.nabla4j.ir.PrimitiveRules.define;
+import static org.nabla4j.ir.PrimitiveRules.dtypeError;
+import static org.nabla4j.ir.PrimitiveRules.shapeError;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nabla4j.DType;
+
+/**
+ * Control flow. Sub-programs are closed (no constants): values they need are explicit operands.
+ *
+ * <ul>
+ *   <li>{@code cond[branches=(b0, b1, …)] index ops…}: runs branch {@code clamp(index, 0, n-1)} on
+ *       ops (index is an i32 scalar; for a bool predicate, branches are (false, true)). Every branch
+ *       takes the ops' types and returns the same types.
+ *   <li>{@code while[cond=c body=b nconsts=k] consts… carry…}: while {@code c(consts, carry)} (a
+ *       bool scalar) holds, {@code carry = b(consts, carry)}; returns the final carry.
+ *   <li>{@code scan[body=b length=n reverse=r nconsts=k ncarry=m] consts… carry… xs…}: for i in
+ *       0..n-1 (n-1..0 when reverse), {@code (carry, y_i) = b(consts, carry, xs[i])}; returns the
+ *       final carry, then the ys stacked along a new leading axis of size n.
+ * </ul>
+ */
+final class ControlFlowRules {
+    private ControlFlowRules() {}
+
+    static void register() {
+        define(Primitive.COND, ControlFlowRules::condShape, (p, in) -> {
+            List<Program> branches = p.getPrograms("branches");
+            int index = (int) Math.max(0, Math.min(branches.size() - 1, in.getFirst().getLong(0)));
+            return Interpreter.run(branches.get(index), List.of(), in.subList(1, in.size()));
+        });
+        define(Primitive.WHILE, ControlFlowRules::whileShape, (p, in) -> {
+            Program cond = p.getProgram("cond"), body = p.getProgram("body");
+            int k = p.getInt("nconsts");
+            List<Tensor> consts = in.subList(0, k);
+            List<Tensor> carry = new ArrayList<>(in.subList(k, in.size()));
+            while (Interpreter.run(cond, List.of(), concat(consts, carry)).getFirst().getBool(0)) {
+                carry = Interpreter.run(body, List.of(), concat(consts, carry));
+            }
+            return carry;
+        });
+        define(Primitive.SCAN, ControlFlowRules::scanShape, ControlFlowRules::scan);
+    }
+
+    private static List<AbstractArray> condShape(Params p, List<AbstractArray> in) {
+        Primitive prim = Primitive.COND;
+        List<Program> branches = p.getPrograms("branches");
+        if (in.isEmpty()) throw shapeError(prim, in, "needs an index operand");
+        AbstractArray index = in.getFirst();
+        if (index.rank() != 0 || index.dtype() != DType.I32) throw dtypeError(prim, in, "the index must be an i32 scalar, got " + index);
+        if (branches.isEmpty()) throw shapeError(prim, in, "needs at least one branch");
+        List<AbstractArray> ops = in.subList(1, in.size());
+        List<AbstractArray> out = branches.getFirst().outputTypes();
+        for (int i = 0; i < branches.size(); i++) {
+            Program b = branches.get(i);
+            checkClosed(prim, in, b, "branch " + i);
+            if (!b.inputTypes().equals(ops)) {
+                throw shapeError(prim, in, "branch " + i + " takes " + b.inputTypes() + " but the operands are " + ops);
+            }
+            if (!b.outputTypes().equals(out)) {
+                throw shapeError(prim, in, "branch " + i + " returns " + b.outputTypes() + " but branch 0 returns " + out);
+            }
+        }
+        return out;
+    }
+
+    private static List<AbstractArray> whileShape(Params p, List<AbstractArray> in) {
+        Primitive prim = Primitive.WHILE;
+        Program cond = p.getProgram("cond"), body = p.getProgram("body");
+        int k = p.getInt("nconsts");
+        if (k < 0 || k > in.size()) throw shapeError(prim, in, "nconsts " + k + " is out of range");
+        checkClosed(prim, in, cond, "cond");
+        checkClosed(prim, in, body, "body");
+        if (!cond.inputTypes().equals(in)) throw shapeError(prim, in, "cond takes " + cond.inputTypes() + " but the operands are " + in);
+        if (!body.inputTypes().equals(in)) throw shapeError(prim, in, "body takes " + body.inputTypes() + " but the operands are " + in);
+        if (!cond.outputTypes().equals(List.of(AbstractArray.scalar(DType.BOOL)))) {
+            throw shapeError(prim, in, "cond must return one bool scalar, returns " + cond.outputTypes());
+        }
+        List<AbstractArray> carry = in.subList(k, in.size());
+        if (!body.outputTypes().equals(carry)) {
+            throw shapeError(prim, in, "body returns " + body.outputTypes() + " but the carry is " + carry);
+        }
+        return List.copyOf(carry);
+    }
+
+    private static List<AbstractArray> scanShape(Params p, List<AbstractArray> in) {
+        Primitive prim = Primitive.SCAN;
+        Program body = p.getProgram("body");
+        int n = p.getInt("length"), k = p.getInt("nconsts"), m = p.getInt("ncarry");
+        p.getBool("reverse");
+        if (n < 0 || k < 0 || m < 0 || k + m > in.size()) throw shapeError(prim, in, "length, nconsts and ncarry do not fit the operands");
+        checkClosed(prim, in, body, "body");
+        List<AbstractArray> expected = new ArrayList<>(in.subList(0, k + m));
+        for (AbstractArray x : in.subList(k + m, in.size())) {
+            if (x.rank() == 0 || x.shape().dim(0) != n) throw shapeError(prim, in, "scanned operand " + x + " needs a leading axis of length " + n);
+            expected.add(x.withShape(dropLeading(x.shape())));
+        }
+        if (!body.inputTypes().equals(expected)) throw shapeError(prim, in, "body takes " + body.inputTypes() + " but expects " + expected);
+        List<AbstractArray> outs = body.outputTypes();
+        if (outs.size() < m || !outs.subList(0, m).equals(in.subList(k, k + m))) {
+            throw shapeError(prim, in, "body must return the carry " + in.subList(k, k + m) + " first, returns " + outs);
+        }
+        List<AbstractArray> result = new ArrayList<>(outs.subList(0, m));
+        for (AbstractArray y : outs.subList(m, outs.size())) result.add(y.withShape(withLeading(n, y.shape())));
+        return result;
+    }
+
+    private static List<Tensor> scan(Params p, List<Tensor> in) {
+        Program body = p.getProgram("body");
+        int n = p.getInt("length"), k = p.getInt("nconsts"), m = p.getInt("ncarry");
+        boolean reverse = p.getBool("reverse");
+        List<Tensor> consts = in.subList(0, k);
+        List<Tensor> carry = new ArrayList<>(in.subList(k, k + m));
+        List<Tensor> xs = in.subList(k + m, in.size());
+        List<AbstractArray> outs = body.outputTypes();
+        List<Object> ys = new ArrayList<>();
+        for (AbstractArray y : outs.subList(m, outs.size())) ys.add(Tensor.allocate(y.dtype(), n * y.shape().size()));
+        for (int step = 0; step < n; step++) {
+            int i = reverse ? n - 1 - step : step;
+            List<Tensor> args = new ArrayList<>(consts);
+            args.addAll(carry);
+            for (Tensor x : xs) args.add(row(x, i));
+            List<Tensor> out = Interpreter.run(body, List.of(), args);
+            carry = new ArrayList<>(out.subList(0, m));
+            for (int j = 0; j < ys.size(); j++) {
+                Tensor y = out.get(m + j);
+                System.arraycopy(y.data(), 0, ys.get(j), i * y.size(), y.size());
+            }
+        }
+        List<Tensor> result = new ArrayList<>(carry);
+        for (int j = 0; j < ys.size(); j++) {
+            AbstractArray y = outs.get(m + j);
+            result.add(Tensor.wrap(y.withShape(withLeading(n, y.shape())), ys.get(j)));
+        }
+        return result;
+    }
+
+    /** Row i along the leading axis. */
+    static Tensor row(Tensor x, int i) {
+        Shape s = dropLeading(x.shape());
+        Object d = Tensor.allocate(x.dtype(), s.size());
+        System.arraycopy(x.data(), i * s.size(), d, 0, s.size());
+        return Tensor.wrap(x.type().withShape(s), d);
+    }
+
+    static Shape dropLeading(Shape s) {
+        int[] d = s.dims();
+        return Shape.of(java.util.Arrays.copyOfRange(d, 1, d.length));
+    }
+
+    static Shape withLeading(int n, Shape s) {
+        int[] d = new int[s.rank() + 1];
+        d[0] = n;
+        System.arraycopy(s.dims(), 0, d, 1, s.rank());
+        return Shape.of(d);
+    }
+
+    private static void checkClosed(Primitive prim, List<AbstractArray> in, Program p, String what) {
+        if (!p.constVars().isEmpty()) throw shapeError(prim, in, what + " must not have constants; pass them as operands");
+    }
+
+    private static List<Tensor> concat(List<Tensor> a, List<Tensor> b) {
+        List<Tensor> r = new ArrayList<>(a);
+        r.addAll(b);
+        return r;
+    }
+}

@@ -1,0 +1,152 @@
+package org.nabla4j.ir.batching;
+
+import static org.nabla4j.ir.batching.BatchingRules.define;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.nabla4j.DType;
+import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Atom;
+import org.nabla4j.ir.Emitter;
+import org.nabla4j.ir.Params;
+import org.nabla4j.ir.Primitive;
+import org.nabla4j.ir.Program;
+import org.nabla4j.ir.ProgramBuilder;
+import org.nabla4j.ir.Var;
+
+/**
+ * Batching of control flow by batching the sub-programs. A cond whose index is mapped runs every
+ * branch and selects per element; a while whose predicate may differ per element runs until no
+ * element wants another step, masking the carry of finished elements; a scan batches its body with
+ * the carry mapped (so the carry's type is fixed across iterations) and scanned operands mapped
+ * along their second axis.
+ */
+final class ControlFlowBatching {
+    private ControlFlowBatching() {}
+
+    static void register() {
+        define(Primitive.COND, ControlFlowBatching::cond);
+        define(Primitive.WHILE, ControlFlowBatching::whileLoop);
+        define(Primitive.SCAN, ControlFlowBatching::scan);
+    }
+
+    private static List<Batched> cond(Batcher b, Params p, List<Batched> in) {
+        Emitter e = b.e();
+        List<Batched> ops = in.subList(1, in.size());
+        List<Integer> axes = axesOf(ops);
+        List<Program> branches = new ArrayList<>();
+        for (Program br : p.getPrograms("branches")) branches.add(Vmap.vmap(br, axes, b.size(), zeros(br.outputs().size())));
+        List<Atom> opAtoms = atomsAt0(b, ops);
+        Batched index = in.getFirst();
+        if (!index.isMapped()) {
+            List<Atom> operands = new ArrayList<>();
+            operands.add(index.atom());
+            operands.addAll(opAtoms);
+            return mappedAt(e.ops(Primitive.COND, Params.of("branches", branches), operands), 0);
+        }
+        // A mapped index: every branch runs, and each result picks its branch per element.
+        List<List<Atom>> results = new ArrayList<>();
+        for (Program br : branches) results.add(e.builder().inline(br, List.of(), opAtoms));
+        int n = branches.size();
+        Atom idx = e.max(e.min(b.moveTo(index, 0), Emitter.literal(n - 1, DType.I32)), Emitter.literal(0, DType.I32));
+        List<Batched> out = new ArrayList<>();
+        for (int o = 0; o < results.getFirst().size(); o++) {
+            AbstractArray t = e.type(results.getFirst().get(o));
+            Atom pred = e.broadcastInDim(idx, t.shape(), new int[] {0});
+            Atom[] cases = new Atom[n + 1];
+            cases[0] = pred;
+            for (int k = 0; k < n; k++) cases[k + 1] = results.get(k).get(o);
+            out.add(new Batched(e.op(Primitive.SELECT_N, cases), 0));
+        }
+        return out;
+    }
+
+    private static List<Batched> whileLoop(Batcher b, Params p, List<Batched> in) {
+        Emitter e = b.e();
+        int k = p.getInt("nconsts");
+        List<Batched> consts = in.subList(0, k);
+        List<Batched> carry = in.subList(k, in.size());
+        List<Integer> axes = new ArrayList<>(axesOf(consts));
+        axes.addAll(zeros(carry.size()));
+        Program cond = Vmap.vmap(p.getProgram("cond"), axes, b.size(), List.of(0));
+        Program body = Vmap.vmap(p.getProgram("body"), axes, b.size(), zeros(carry.size()));
+        List<AbstractArray> types = new ArrayList<>();
+        List<Atom> operands = new ArrayList<>(atomsAt0(b, consts));
+        operands.addAll(b.materializeAll(carry, 0));
+        for (Atom a : operands) types.add(e.type(a));
+        Params np = Params.of("cond", anyTrue(cond, types), "body", maskedBody(cond, body, types, k), "nconsts", k);
+        return mappedAt(e.ops(Primitive.WHILE, np, operands), 0);
+    }
+
+    /** The batched loop continues while any element's predicate holds. */
+    private static Program anyTrue(Program cond, List<AbstractArray> types) {
+        ProgramBuilder pb = new ProgramBuilder();
+        Emitter e = new Emitter(pb);
+        List<Atom> ins = new ArrayList<>();
+        for (AbstractArray t : types) ins.add(pb.input(t));
+        Atom preds = pb.inline(cond, List.of(), ins).getFirst();
+        Atom any = e.op(Primitive.REDUCE_MAX, Params.of("axes", new int[] {0}), e.convert(preds, DType.I32));
+        return pb.build(List.of(e.gt(any, Emitter.literal(0, DType.I32))));
+    }
+
+    /** One step for the elements whose predicate holds; the others keep their carry. */
+    private static Program maskedBody(Program cond, Program body, List<AbstractArray> types, int nconsts) {
+        ProgramBuilder pb = new ProgramBuilder();
+        Emitter e = new Emitter(pb);
+        List<Atom> ins = new ArrayList<>();
+        for (AbstractArray t : types) ins.add(pb.input(t));
+        Atom preds = pb.inline(cond, List.of(), ins).getFirst();
+        List<Atom> next = pb.inline(body, List.of(), ins);
+        List<Atom> out = new ArrayList<>();
+        for (int i = 0; i < next.size(); i++) {
+            Atom old = ins.get(nconsts + i);
+            Atom mask = e.broadcastInDim(preds, e.shape(old), new int[] {0});
+            out.add(e.select(mask, old, next.get(i)));
+        }
+        return pb.build(out);
+    }
+
+    private static List<Batched> scan(Batcher b, Params p, List<Batched> in) {
+        Emitter e = b.e();
+        int k = p.getInt("nconsts"), m = p.getInt("ncarry");
+        List<Batched> consts = in.subList(0, k), carry = in.subList(k, k + m), xs = in.subList(k + m, in.size());
+        List<Integer> axes = new ArrayList<>(axesOf(consts));
+        axes.addAll(zeros(m));
+        axes.addAll(axesOf(xs));
+        Program body = p.getProgram("body");
+        Program batched = Vmap.vmap(body, axes, b.size(), zeros(body.outputs().size()));
+        List<Atom> operands = new ArrayList<>(atomsAt0(b, consts));
+        operands.addAll(b.materializeAll(carry, 0));
+        // Scanned operands keep the scan axis first; their batch axis goes second.
+        for (Batched x : xs) operands.add(x.isMapped() ? b.moveTo(x, 1) : x.atom());
+        Params np = Params.of("body", batched, "length", p.getInt("length"), "reverse", p.getBool("reverse"), "nconsts", k, "ncarry", m);
+        List<Var> out = e.ops(Primitive.SCAN, np, operands);
+        List<Batched> result = new ArrayList<>(mappedAt(out.subList(0, m), 0));
+        result.addAll(mappedAt(out.subList(m, out.size()), 1));
+        return result;
+    }
+
+    /** In-axes for a sub-program: 0 for mapped operands (moved there), null for the others. */
+    private static List<Integer> axesOf(List<Batched> xs) {
+        List<Integer> axes = new ArrayList<>();
+        for (Batched x : xs) axes.add(x.isMapped() ? 0 : null);
+        return axes;
+    }
+
+    private static List<Atom> atomsAt0(Batcher b, List<Batched> xs) {
+        List<Atom> out = new ArrayList<>();
+        for (Batched x : xs) out.add(x.isMapped() ? b.moveTo(x, 0) : x.atom());
+        return out;
+    }
+
+    private static List<Integer> zeros(int n) {
+        return new ArrayList<>(Collections.nCopies(n, 0));
+    }
+
+    private static List<Batched> mappedAt(List<? extends Atom> atoms, int dim) {
+        List<Batched> out = new ArrayList<>();
+        for (Atom a : atoms) out.add(new Batched(a, dim));
+        return out;
+    }
+}
