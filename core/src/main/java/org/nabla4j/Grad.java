@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.nabla4j.autodiff.Autodiff;
 import org.nabla4j.ir.AbstractArray;
 import org.nabla4j.ir.Program;
+import org.nabla4j.ir.batching.Vmap;
 
 /**
  * The engine behind grad, valueAndGrad, jvp, vjp and the jacobians: trace the function, transform
@@ -167,35 +168,54 @@ final class Grad {
         return new VjpResult<>(value, pullback);
     }
 
-    /** d f(x) / d x with shape {@code f(x).shape ++ x.shape}, one forward pass per input element. */
+    /**
+     * d f(x) / d x with shape {@code f(x).shape ++ x.shape}: the JVP program batched over the
+     * standard basis of x's tangent space with vmap, as JAX's jacfwd.
+     */
     static NDArray jacfwd(Function<NDArray, NDArray> f, NDArray x) {
         checkFloat("jacfwd", x);
-        Tracing.Traced traced = Tracing.trace("jacfwd", args -> f.apply((NDArray) args[0]),
-                Tracing.Args.of(new Object[] {x}).def(), List.of(x.abstractType()));
-        checkSingleOutput("jacfwd", traced.outDef());
+        Tracing.Traced traced = traceUnary("jacfwd", f, x);
         Program jvp = Autodiff.jvp(traced.program(), new boolean[] {true});
-        List<NDArray> columns = new ArrayList<>();
-        for (int i = 0; i < x.size(); i++) {
-            NDArray basis = basis(x.abstractType(), i);
-            columns.add(Tracing.eval(jvp, traced.consts(), List.of(x, basis)).get(1));
-        }
         AbstractArray outType = traced.program().type(traced.program().outputs().getFirst());
-        return assemble(columns, outType, x.shape(), false);
+        int n = x.size();
+        // Tangent basis batched on axis 0; the tangents come out with the batch axis last.
+        Program batched = Vmap.vmap(jvp, java.util.Arrays.asList(null, 0), n, java.util.Arrays.asList(null, outType.rank()));
+        NDArray tangents = Tracing.eval(batched, traced.consts(), List.of(x, basis(x.abstractType()))).get(1);
+        return tangents.reshape(concat(outType.shape().dims(), x.shape()));
     }
 
-    /** d f(x) / d x with shape {@code f(x).shape ++ x.shape}, one reverse pass per output element. */
+    /**
+     * d f(x) / d x with shape {@code f(x).shape ++ x.shape}: the VJP program batched over the
+     * standard basis of the output's cotangent space with vmap, as JAX's jacrev.
+     */
     static NDArray jacrev(Function<NDArray, NDArray> f, NDArray x) {
         checkFloat("jacrev", x);
-        Tracing.Traced traced = Tracing.trace("jacrev", args -> f.apply((NDArray) args[0]),
-                Tracing.Args.of(new Object[] {x}).def(), List.of(x.abstractType()));
-        checkSingleOutput("jacrev", traced.outDef());
+        Tracing.Traced traced = traceUnary("jacrev", f, x);
         Program vjp = Autodiff.vjp(traced.program(), new boolean[] {true});
         AbstractArray outType = traced.program().type(traced.program().outputs().getFirst());
-        List<NDArray> rows = new ArrayList<>();
-        for (int j = 0; j < outType.shape().size(); j++) {
-            rows.add(Tracing.eval(vjp, traced.consts(), List.of(x, basis(outType, j))).get(1));
-        }
-        return assemble(rows, outType, x.shape(), true);
+        int m = outType.shape().size();
+        Program batched = Vmap.vmap(vjp, java.util.Arrays.asList(null, 0), m, java.util.Arrays.asList(null, 0));
+        NDArray rows = Tracing.eval(batched, traced.consts(), List.of(x, basis(outType))).get(1);
+        return rows.reshape(concat(outType.shape().dims(), x.shape()));
+    }
+
+    private static Tracing.Traced traceUnary(String op, Function<NDArray, NDArray> f, NDArray x) {
+        Tracing.Traced traced = Tracing.trace(op, args -> f.apply((NDArray) args[0]), Tracing.Args.of(new Object[] {x}).def(),
+                List.of(x.abstractType()));
+        checkSingleOutput(op, traced.outDef());
+        return traced;
+    }
+
+    /** The standard basis of a space of the given type, stacked along a new leading axis. */
+    private static NDArray basis(AbstractArray type) {
+        int n = type.shape().size();
+        return NDArray.eye(type.dtype(), n).reshape(concat(new int[] {n}, type.shape().dims()));
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     private static void checkFloat(String op, NDArray x) {
@@ -206,27 +226,6 @@ final class Grad {
 
     private static void checkSingleOutput(String op, TreeDef outDef) {
         if (!(outDef instanceof TreeDef.Leaf)) throw new TreeError(op + ": the function must return one NDArray, got " + Trees.describe(outDef));
-    }
-
-    private static NDArray basis(AbstractArray type, int i) {
-        double[] d = new double[type.shape().size()];
-        d[i] = 1;
-        return NDArray.of(d, type.shape().dims()).astype(type.dtype());
-    }
-
-    /** Stacks per-element derivatives into {@code out.shape ++ in.shape}. */
-    private static NDArray assemble(List<NDArray> parts, AbstractArray outType, int[] inShape, boolean partsAreRows) {
-        int[] outShape = outType.shape().dims();
-        int[] shape = new int[outShape.length + inShape.length];
-        System.arraycopy(outShape, 0, shape, 0, outShape.length);
-        System.arraycopy(inShape, 0, shape, outShape.length, inShape.length);
-        int outSize = outType.shape().size();
-        int inSize = 1;
-        for (int d : inShape) inSize *= d;
-        if (parts.isEmpty()) return NDArray.zeros(outType.dtype(), shape);
-        List<NDArray> flat = parts.stream().map(x -> x.reshape(-1)).toList();
-        NDArray stacked = Np.stack(flat, partsAreRows ? 0 : 1);
-        return stacked.reshape(shape);
     }
 
     /** An array of the given type filled with v: a broadcast scalar, so a trace records one small equation. */

@@ -42,6 +42,11 @@ public final class Nabla {
         return new JitBiFunction<>(new Jit(args -> f.apply((A) args[0], (B) args[1]), nameOf(f)));
     }
 
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, R> JitFunction3<A, B, C, R> jit(Function3<A, B, C, R> f) {
+        return new JitFunction3<>(new Jit(args -> f.apply((A) args[0], (B) args[1], (C) args[2]), nameOf(f)));
+    }
+
     /** Traces {@code f} at {@code a} and returns its program (not simplified: what the function does, equation by equation). */
     @SuppressWarnings("unchecked")
     public static <A> Jaxpr makeJaxpr(Function<A, ?> f, A a) {
@@ -83,6 +88,18 @@ public final class Nabla {
         return (a, b) -> vg.apply(a, b).grad();
     }
 
+    /** The gradient of a three-argument function with respect to its first argument. */
+    public static <A, B, C> Function3<A, B, C, A> grad(Function3<A, B, C, NDArray> f) {
+        Function3<A, B, C, ValueAndGrad<A>> vg = valueAndGrad(f);
+        return (a, b, c) -> vg.apply(a, b, c).grad();
+    }
+
+    /** The gradient of a three-argument function with respect to argument {@code argnum} (0, 1 or 2). */
+    public static <A, B, C, G> Function3<A, B, C, G> grad(Function3<A, B, C, NDArray> f, int argnum) {
+        Function3<A, B, C, ValueAndGrad<G>> vg = valueAndGrad(f, argnum);
+        return (a, b, c) -> vg.apply(a, b, c).grad();
+    }
+
     /** Gradients with respect to several arguments, in the order given. */
     public static <A, B> BiFunction<A, B, List<Object>> grad(BiFunction<A, B, NDArray> f, int... argnums) {
         int[] nums = argnums.clone();
@@ -108,6 +125,21 @@ public final class Nabla {
     public static <A, B, G> BiFunction<A, B, ValueAndGrad<G>> valueAndGrad(BiFunction<A, B, NDArray> f, int argnum) {
         return (a, b) -> {
             Grad.Result r = Grad.valueAndGrad("valueAndGrad", args(f), new Object[] {a, b}, new int[] {argnum}, false);
+            return new ValueAndGrad<>(r.value(), (G) r.grads().getFirst());
+        };
+    }
+
+    /** The value and the gradient of a three-argument function with respect to its first argument. */
+    public static <A, B, C> Function3<A, B, C, ValueAndGrad<A>> valueAndGrad(Function3<A, B, C, NDArray> f) {
+        return valueAndGrad(f, 0);
+    }
+
+    /** The value and the gradient of a three-argument function with respect to argument {@code argnum}. */
+    @SuppressWarnings("unchecked")
+    public static <A, B, C, G> Function3<A, B, C, ValueAndGrad<G>> valueAndGrad(Function3<A, B, C, NDArray> f, int argnum) {
+        return (a, b, c) -> {
+            Grad.Result r = Grad.valueAndGrad("valueAndGrad", args -> f.apply((A) args[0], (B) args[1], (C) args[2]),
+                    new Object[] {a, b, c}, new int[] {argnum}, false);
             return new ValueAndGrad<>(r.value(), (G) r.grads().getFirst());
         };
     }
@@ -301,5 +333,15 @@ public final class Nabla {
     /** {@link #vmap(BiFunction, InAxes, OutAxes)} with the batch size given (see {@link #vmap(Function, InAxes, OutAxes, int)}). */
     public static <A, B, R> BiFunction<A, B, R> vmap(BiFunction<A, B, R> f, InAxes in, OutAxes out, int axisSize) {
         return Vmapped.biFunction(f, in, out, axisSize);
+    }
+
+    /** {@link #vmap(Function, InAxes)} for three-argument functions. */
+    public static <A, B, C, R> Function3<A, B, C, R> vmap(Function3<A, B, C, R> f, InAxes in) {
+        return Vmapped.function3(f, in, OutAxes.of(0), null);
+    }
+
+    /** {@link #vmap(Function, InAxes, OutAxes)} for three-argument functions. */
+    public static <A, B, C, R> Function3<A, B, C, R> vmap(Function3<A, B, C, R> f, InAxes in, OutAxes out) {
+        return Vmapped.function3(f, in, out, null);
     }
 }

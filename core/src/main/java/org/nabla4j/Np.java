@@ -56,14 +56,11 @@ public final class Np {
     public static NDArray sub(NDArray x, NDArray y) { return arith("sub", Primitive.SUB, x, y); }
     public static NDArray mul(NDArray x, NDArray y) { return arith("mul", Primitive.MUL, x, y); }
 
-    /** True division: integer operands give f32, as {@code np.true_divide} in JAX. */
+    /** True division: i32 operands give f32 (as {@code jnp.true_divide}), i64 operands f64. */
     public static NDArray div(NDArray x, NDArray y) {
         DType t = Ops.resultDType(x, y);
-        if (!t.isFloating()) {
-            if (t == DType.BOOL) throw new DTypeError("div: expects numeric arrays, got " + Ops.describe(x, y));
-            t = DType.F32;
-        }
-        return elementwise("div", Primitive.DIV, t, x, y);
+        if (t == DType.BOOL) throw new DTypeError("div: expects numeric arrays, got " + Ops.describe(x, y));
+        return elementwise("div", Primitive.DIV, Ops.inexactOf(t), x, y);
     }
 
     public static NDArray pow(NDArray x, NDArray y) { return arith("pow", Primitive.POW, x, y); }
@@ -83,10 +80,17 @@ public final class Np {
         return where(fix, add(r, xy[1]), r);
     }
 
+    /** Python's {@code //}: the floor of the quotient; integers stay integers (exact, no float round trip). */
     public static NDArray floorDivide(NDArray x, NDArray y) {
         DType t = numericType("floorDivide", x, y);
         if (t.isFloating()) return floor(div(x, y));
-        return div(sub(Ops.convert(x, t), mod(x, y)), y).astype(t);
+        NDArray[] xy = Ops.elementwiseOperands("floorDivide", t, x, y);
+        // The div primitive truncates toward zero; step down where the remainder is non-zero and the signs differ.
+        NDArray q = bind1(Primitive.DIV, Params.EMPTY, xy[0], xy[1]);
+        NDArray r = bind1(Primitive.REM, Params.EMPTY, xy[0], xy[1]);
+        NDArray zero = Ops.convert(NDArray.weak(0), t);
+        NDArray adjust = logicalAnd(notEqual(r, zero), notEqual(less(r, zero), less(xy[1], zero)));
+        return where(adjust, sub(q, Ops.convert(NDArray.weak(1), t)), q);
     }
 
     public static NDArray atan2(NDArray y, NDArray x) {
@@ -542,8 +546,7 @@ public final class Np {
     }
 
     private static DType inexactType(String op, NDArray x, NDArray y) {
-        DType t = numericType(op, x, y);
-        return t.isFloating() ? t : DType.F32;
+        return Ops.inexactOf(numericType(op, x, y));
     }
 
     private static NDArray unaryNumeric(String op, Primitive p, NDArray x) {

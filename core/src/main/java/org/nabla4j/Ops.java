@@ -73,13 +73,21 @@ final class Ops {
         return bind1(Primitive.CONVERT_ELEMENT_TYPE, Params.of("new_dtype", to), x);
     }
 
-    /** Converts ints and bools to the default float dtype, as JAX does for inexact functions. */
+    /** Converts integers to a float dtype for inexact functions (exp, mean, true division…). */
     static NDArray toInexact(String op, NDArray x) {
         if (x.dtype().isFloating()) return x;
         if (x.dtype() == DType.BOOL) {
             throw new DTypeError(op + ": expects a numeric array, got " + x.abstractType() + " (convert bools with astype first)");
         }
-        return convert(x, DType.F32);
+        return convert(x, inexactOf(x.dtype()));
+    }
+
+    /**
+     * The float dtype integers compute in: f32 for i32 (JAX's default float), f64 for i64, so that
+     * 64-bit integers are never rounded to 24-bit mantissas silently.
+     */
+    static DType inexactOf(DType t) {
+        return t == DType.I64 ? DType.F64 : t.isFloating() ? t : DType.F32;
     }
 
     // ---- broadcasting ----

@@ -48,6 +48,12 @@ final class Vmapped {
         return (a, b) -> (R) v.call(new Object[] {a, b});
     }
 
+    @SuppressWarnings("unchecked")
+    static <A, B, C, R> Function3<A, B, C, R> function3(Function3<A, B, C, R> f, InAxes in, OutAxes out, Integer axisSize) {
+        Vmapped v = new Vmapped(args -> f.apply((A) args[0], (B) args[1], (C) args[2]), 3, in, out, axisSize);
+        return (a, b, c) -> (R) v.call(new Object[] {a, b, c});
+    }
+
     private Object call(Object[] raw) {
         Tracing.Args args = Tracing.Args.of(raw);
         List<TreeDef> argDefs = ((TreeDef.ArgsNode) args.def()).children();

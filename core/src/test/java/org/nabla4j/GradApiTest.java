@@ -95,4 +95,27 @@ class GradApiTest {
         assertArrayEquals(Nabla.jacfwd(f).apply(x).toDoubleArray(), Nabla.jacrev(f).apply(x).toDoubleArray(), 1e-12);
         assertArrayEquals(new int[] {3, 3}, Nabla.jacrev(f).apply(x).shape());
     }
+
+    static NDArray logisticLoss(NDArray w, NDArray x, NDArray y) {
+        NDArray z = x.matmul(w);
+        return Np.softplus(z).sub(y.mul(z)).mean();
+    }
+
+    @Test
+    void threeArgumentFunctionsTransformLikeTheOthers() {
+        java.util.Random r = new java.util.Random(5);
+        double[] xv = r.doubles(6 * 3).map(v -> v - 0.5).toArray();
+        NDArray x = NDArray.of(xv, 6, 3), y = NDArray.of(1.0, 0.0, 1.0, 1.0, 0.0, 0.0), w = NDArray.of(0.3, -0.2, 0.1);
+        NDArray perSample = Nabla.vmap(Nabla.grad(GradApiTest::logisticLoss), InAxes.of(null, 0, 0)).apply(w, x, y);
+        assertArrayEquals(new int[] {6, 3}, perSample.shape());
+        for (int i = 0; i < 6; i++) {
+            NDArray gi = Nabla.grad(GradApiTest::logisticLoss).apply(w, x.get(i).reshape(1, 3), y.get(i).reshape(1));
+            assertArrayEquals(gi.toDoubleArray(), perSample.get(i).toDoubleArray(), 1e-12);
+        }
+        assertArrayEquals(perSample.mean(0).toDoubleArray(),
+                Nabla.jit(Nabla.grad(GradApiTest::logisticLoss)).apply(w, x, y).toDoubleArray(), 1e-12);
+        java.util.function.Function<NDArray, NDArray> gx = xx -> Nabla.<NDArray, NDArray, NDArray, NDArray>grad(GradApiTest::logisticLoss, 1)
+                .apply(w, xx, y);
+        assertArrayEquals(new int[] {6, 3}, gx.apply(x).shape());
+    }
 }

@@ -97,6 +97,9 @@ class NDArrayTest {
         assertArrayEquals(new int[] {1, 3, 2, 4}, s.toIntArray());
         assertArrayEquals(new int[] {2, 0, 1}, NDArray.of(-4, 3, 7).mod(3).toIntArray());
         assertArrayEquals(new int[] {-2, -1, 2}, Np.floorDivide(NDArray.of(-4, -3, 7), NDArray.scalar(3)).toIntArray());
+        assertArrayEquals(new int[] {16777217, -3, 2, -3}, Np.floorDivide(NDArray.of(16777217, 7, -7, 8), NDArray.of(1, -3, -3, -3)).toIntArray());
+        assertEquals(DType.F64, NDArray.of((1L << 40) + 1).div(1).dtype());
+        assertEquals((1L << 40) + 1, (long) NDArray.of((1L << 40) + 1).div(1).item());
         assertTrue(Np.allclose(NDArray.of(1f, 2f), NDArray.of(1f, 2.000001f)));
         assertFalse(Np.allclose(NDArray.of(1f, Float.NaN), NDArray.of(1f, Float.NaN)));
     }

@@ -13,7 +13,8 @@ import org.nabla4j.ir.Tensor;
 
 /**
  * The fallback for an equation with no lowering: its interpreter rule, run on the compiled
- * program's buffers. Logged once per primitive per process, never a wrong answer.
+ * program's buffers. Logged once per primitive per process (at DEBUG level, so applications'
+ * output stays quiet), never a wrong answer.
  */
 final class InterpretedEquation implements RuntimeStep {
     private static final System.Logger LOG = System.getLogger("org.nabla4j.codegen");
@@ -31,7 +32,7 @@ final class InterpretedEquation implements RuntimeStep {
         this.operandTypes = List.copyOf(operandTypes);
         this.resultSlots = resultSlots.clone();
         if (LOGGED.add(equation.primitive())) {
-            LOG.log(System.Logger.Level.INFO, "codegen: no lowering for " + equation.primitive()
+            LOG.log(System.Logger.Level.DEBUG, "codegen: no lowering for " + equation.primitive()
                     + "; it runs in the interpreter inside compiled programs");
         }
     }
