@@ -189,6 +189,24 @@ public final class Nabla {
         return jacfwd(jacrev(f));
     }
 
+    /**
+     * A function with a user-defined reverse-mode derivative, as JAX's {@code custom_vjp}: {@code fwd}
+     * returns f's value and residuals, {@code bwd(residuals, outputCotangent)} returns the argument's
+     * cotangent and must be linear in the cotangent. Use it for numerically stable or cheaper
+     * derivatives. Forward mode also uses it (through bwd's transpose). Arrays the functions capture
+     * are treated as constants.
+     *
+     * <pre>{@code
+     * Function<NDArray, NDArray> safeLog = Nabla.customVjp(
+     *     x -> x.log(),
+     *     x -> new FwdResult<>(x.log(), x),
+     *     (x, g) -> g.div(Np.maximum(x, NDArray.scalar(1e-6f))));
+     * }</pre>
+     */
+    public static <A, R, Res> Function<A, R> customVjp(Function<A, R> f, Function<A, FwdResult<R, Res>> fwd, BiFunction<Res, R, A> bwd) {
+        return CustomVjp.of(f, fwd, bwd);
+    }
+
     /** The identity whose derivative is zero: {@link Np#stopGradient}. */
     public static NDArray stopGradient(NDArray x) {
         return Np.stopGradient(x);

@@ -99,6 +99,29 @@ final class ControlFlowJvp {
         return new Result(primals, tangents);
     }
 
+    /**
+     * custom_vjp_call: the primal and residuals come from the user's fwd; the tangent map is the
+     * transpose of the user's bwd (which is linear in the cotangents), so forward mode uses the
+     * custom derivative too, and reverse mode, transposing it back, runs bwd itself.
+     */
+    static Result customVjp(Emitter e, Params p, List<Atom> x, List<Atom> t) {
+        Program fwd = p.getProgram("fwd"), bwd = p.getProgram("bwd");
+        int r = p.getInt("nres");
+        int nOut = fwd.outputs().size() - r;
+        List<Atom> fo = e.builder().inline(fwd, List.of(), x);
+        List<Atom> outs = fo.subList(0, nOut), res = fo.subList(nOut, fo.size());
+        Program ctFirst = reorderInputs(bwd, concat(range(r, nOut), range(0, r)));
+        Program tangentMap;
+        try {
+            tangentMap = Passes.simplify(Transpose.transpose(ctFirst, nOut));
+        } catch (IllegalStateException ex) {
+            throw new org.nabla4j.NablaException("customVjp: the bwd function must be linear in the output cotangent: " + ex.getMessage());
+        }
+        List<Atom> args = new ArrayList<>(res);
+        args.addAll(materialize(e, x, t));
+        return new Result(List.copyOf(outs), e.builder().inline(tangentMap, List.of(), args));
+    }
+
     // ---- program surgery ----
 
     /** A program whose input i is input order[i] of p. */

@@ -35,11 +35,12 @@ final class JvpRules {
         ControlFlowJvp.Result apply(Emitter e, Params params, List<Atom> x, List<Atom> t);
     }
 
-    /** Rules of primitives differentiated jointly with their primal: cond, while, scan. */
+    /** Rules of primitives differentiated jointly with their primal: cond, while, scan, custom_vjp_call. */
     static final Map<Primitive, JointRule> JOINT = new EnumMap<>(Map.of(
             Primitive.COND, ControlFlowJvp::cond,
             Primitive.WHILE, ControlFlowJvp::whileLoop,
-            Primitive.SCAN, ControlFlowJvp::scan));
+            Primitive.SCAN, ControlFlowJvp::scan,
+            Primitive.CUSTOM_VJP_CALL, ControlFlowJvp::customVjp));
 
     private JvpRules() {}
 

@@ -207,6 +207,16 @@ final class PrimitiveCases {
             return new ArrayList<>(g.e.ops(Primitive.SCAN, Params.of("body", body, "length", n, "reverse", g.random.nextBoolean(),
                     "nconsts", 1, "ncarry", 1), List.of(g.input(s, -1, 1), g.input(s, -1, 1), g.input(Shape.of(concat(new int[] {n}, s.dims())), -1, 1))));
         });
+        CASES.put(Primitive.CUSTOM_VJP_CALL, g -> {
+            // f(x, y) = sin(x) * y with its derivative given by hand: bwd(res, ct) = (ct cos(x) y, ct sin(x)).
+            Shape s = g.shape(0, 2);
+            AbstractArray t = new AbstractArray(DType.F64, s);
+            Program call = sub(List.of(t, t), (e, in) -> List.of(e.mul(e.sin(in.get(0)), in.get(1))));
+            Program fwd = sub(List.of(t, t), (e, in) -> List.of(e.mul(e.sin(in.get(0)), in.get(1)), e.cos(in.get(0)), e.sin(in.get(0)), in.get(1)));
+            Program bwd = sub(List.of(t, t, t, t), (e, in) -> List.of(e.mul(e.mul(in.get(3), in.get(0)), in.get(2)), e.mul(in.get(3), in.get(1))));
+            return new ArrayList<>(g.e.ops(Primitive.CUSTOM_VJP_CALL, Params.of("call", call, "fwd", fwd, "bwd", bwd, "nres", 3),
+                    List.of(g.input(s, -2, 2), g.input(s, -2, 2))));
+        });
         CASES.put(Primitive.SORT, g -> {
             Shape s = Shape.of(3, 4);
             return new ArrayList<>(g.e.ops(Primitive.SORT, Params.of("dimension", 1, "num_keys", 1),

@@ -20,6 +20,9 @@ import org.nabla4j.DType;
  *   <li>{@code scan[body=b length=n reverse=r nconsts=k ncarry=m] consts… carry… xs…}: for i in
  *       0..n-1 (n-1..0 when reverse), {@code (carry, y_i) = b(consts, carry, xs[i])}; returns the
  *       final carry, then the ys stacked along a new leading axis of size n.
+ *   <li>{@code custom_vjp_call[call=f fwd=g bwd=h nres=r] ops…}: f(ops), with a user-defined
+ *       derivative: g(ops) returns f's outputs then r residuals; h(residuals…, output cotangents…)
+ *       returns the ops' cotangents and is linear in the cotangents.
  * </ul>
  */
 final class ControlFlowRules {
@@ -42,6 +45,8 @@ final class ControlFlowRules {
             return carry;
         });
         define(Primitive.SCAN, ControlFlowRules::scanShape, ControlFlowRules::scan);
+        define(Primitive.CUSTOM_VJP_CALL, ControlFlowRules::customVjpShape,
+                (p, in) -> Interpreter.run(p.getProgram("call"), List.of(), in));
     }
 
     private static List<AbstractArray> condShape(Params p, List<AbstractArray> in) {
@@ -63,6 +68,26 @@ final class ControlFlowRules {
                 throw shapeError(prim, in, "branch " + i + " returns " + b.outputTypes() + " but branch 0 returns " + out);
             }
         }
+        return out;
+    }
+
+    private static List<AbstractArray> customVjpShape(Params p, List<AbstractArray> in) {
+        Primitive prim = Primitive.CUSTOM_VJP_CALL;
+        Program call = p.getProgram("call"), fwd = p.getProgram("fwd"), bwd = p.getProgram("bwd");
+        int r = p.getInt("nres");
+        for (Program sub : List.of(call, fwd, bwd)) checkClosed(prim, in, sub, "a sub-program");
+        if (!call.inputTypes().equals(in) || !fwd.inputTypes().equals(in)) {
+            throw shapeError(prim, in, "call and fwd must take the operands' types " + in);
+        }
+        List<AbstractArray> out = call.outputTypes();
+        List<AbstractArray> fwdOut = fwd.outputTypes();
+        if (fwdOut.size() != out.size() + r || !fwdOut.subList(0, out.size()).equals(out)) {
+            throw shapeError(prim, in, "fwd must return call's outputs " + out + " and then " + r + " residuals, returns " + fwdOut);
+        }
+        List<AbstractArray> bwdIn = new ArrayList<>(fwdOut.subList(out.size(), fwdOut.size()));
+        bwdIn.addAll(out);
+        if (!bwd.inputTypes().equals(bwdIn)) throw shapeError(prim, in, "bwd must take " + bwdIn + ", takes " + bwd.inputTypes());
+        if (!bwd.outputTypes().equals(in)) throw shapeError(prim, in, "bwd must return the operands' types " + in + ", returns " + bwd.outputTypes());
         return out;
     }
 

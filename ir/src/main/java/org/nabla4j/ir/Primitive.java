@@ -27,7 +27,9 @@ public enum Primitive {
     ARGMAX(Kind.OTHER), ARGMIN(Kind.OTHER), CUMSUM(Kind.OTHER), DOT_GENERAL(Kind.OTHER), SORT(Kind.OTHER),
     STOP_GRADIENT(Kind.UNARY),
     // control flow: sub-programs in params
-    COND(Kind.CONTROL), WHILE(Kind.CONTROL), SCAN(Kind.CONTROL);
+    COND(Kind.CONTROL), WHILE(Kind.CONTROL), SCAN(Kind.CONTROL),
+    // a function with a user-defined reverse-mode derivative
+    CUSTOM_VJP_CALL(Kind.CONTROL);
 
     /** Coarse classes that several transforms treat alike. */
     public enum Kind { UNARY, BINARY, REDUCTION, OTHER, CONTROL }

@@ -20,7 +20,7 @@ import org.nabla4j.ir.Var;
  * branch and selects per element; a while whose predicate may differ per element runs until no
  * element wants another step, masking the carry of finished elements; a scan batches its body with
  * the carry mapped (so the carry's type is fixed across iterations) and scanned operands mapped
- * along their second axis.
+ * along their second axis. A custom-derivative call batches its three sub-programs.
  */
 final class ControlFlowBatching {
     private ControlFlowBatching() {}
@@ -29,6 +29,17 @@ final class ControlFlowBatching {
         define(Primitive.COND, ControlFlowBatching::cond);
         define(Primitive.WHILE, ControlFlowBatching::whileLoop);
         define(Primitive.SCAN, ControlFlowBatching::scan);
+        define(Primitive.CUSTOM_VJP_CALL, ControlFlowBatching::customVjp);
+    }
+
+    /** All operands mapped at 0, and call, fwd and bwd batched alike. */
+    private static List<Batched> customVjp(Batcher b, Params p, List<Batched> in) {
+        Program call = p.getProgram("call"), fwd = p.getProgram("fwd"), bwd = p.getProgram("bwd");
+        Params np = Params.of("call", Vmap.vmap(call, zeros(in.size()), b.size(), zeros(call.outputs().size())),
+                "fwd", Vmap.vmap(fwd, zeros(in.size()), b.size(), zeros(fwd.outputs().size())),
+                "bwd", Vmap.vmap(bwd, zeros(bwd.inputs().size()), b.size(), zeros(bwd.outputs().size())),
+                "nres", p.getInt("nres"));
+        return mappedAt(b.e().ops(Primitive.CUSTOM_VJP_CALL, np, b.materializeAll(in, 0)), 0);
     }
 
     private static List<Batched> cond(Batcher b, Params p, List<Batched> in) {

@@ -218,6 +218,22 @@ final class PrimitiveCases {
                 yield b.build(b.add(p, Params.of("body", body, "length", n, "reverse", r.nextBoolean(), "nconsts", 1, "ncarry", 1),
                         List.of(input(t, sh), input(t, sh), input(t, Shape.of(xs)))));
             }
+            case CUSTOM_VJP_CALL -> {
+                // f(x, y) = sin(x) * y; fwd also returns cos(x), sin(x), y; bwd(res, g) = (g cos(x) y, g sin(x)).
+                Shape sh = shape(2);
+                DType t = pick(FLOATS);
+                AbstractArray v = new AbstractArray(t, sh);
+                Program call = sub(List.of(v, v), (sb, in) -> List.of(sb.add1(Primitive.MUL, Params.EMPTY,
+                        sb.add1(Primitive.SIN, Params.EMPTY, in.get(0)), in.get(1))));
+                Program fwd = sub(List.of(v, v), (sb, in) -> {
+                    Var sin = sb.add1(Primitive.SIN, Params.EMPTY, in.get(0));
+                    return List.of(sb.add1(Primitive.MUL, Params.EMPTY, sin, in.get(1)), sb.add1(Primitive.COS, Params.EMPTY, in.get(0)), sin, in.get(1));
+                });
+                Program bwd = sub(List.of(v, v, v, v), (sb, in) -> List.of(
+                        sb.add1(Primitive.MUL, Params.EMPTY, sb.add1(Primitive.MUL, Params.EMPTY, in.get(3), in.get(0)), in.get(2)),
+                        sb.add1(Primitive.MUL, Params.EMPTY, in.get(3), in.get(1))));
+                yield one(p, Params.of("call", call, "fwd", fwd, "bwd", bwd, "nres", 3), input(t, sh), input(t, sh));
+            }
             default -> throw new AssertionError("no case generator for " + p);
         };
     }
