@@ -11,6 +11,7 @@ public final class Config {
     private volatile int cacheSize = 64;
     private volatile int recompileWarningThreshold = 32;
     private volatile Backend backend = CodegenBackend.preferred();
+    private volatile boolean debugNans;
 
     Config() {}
 
@@ -37,6 +38,19 @@ public final class Config {
     /** Sets the backend, e.g. {@link Backend#INTERPRETER} for debugging. */
     public Config backend(Backend b) {
         backend = java.util.Objects.requireNonNull(b);
+        return this;
+    }
+
+    /** Whether NaN checking is on; see {@link #debugNans(boolean)}. */
+    public boolean debugNans() { return debugNans; }
+
+    /**
+     * NaN checking: every eager operation that turns NaN-free inputs into a NaN throws
+     * {@link NanError} naming the primitive and your line; a jitted call whose result holds a NaN
+     * is re-run operation by operation to find the first one that made it. Slow; for debugging.
+     */
+    public Config debugNans(boolean on) {
+        debugNans = on;
         return this;
     }
 

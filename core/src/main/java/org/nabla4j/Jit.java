@@ -59,6 +59,10 @@ final class Jit {
         List<Tensor> out = e.executable().run(e.constTensors(), in);
         List<NDArray> leaves = new ArrayList<>(out.size());
         for (Tensor t : out) leaves.add(NDArray.concrete(t));
+        if (Nabla.config().debugNans() && out.stream().anyMatch(Ops::hasNan)) {
+            // As JAX does: re-run op by op, where the first operation that makes a NaN throws NanError.
+            body.apply(rawArgs);
+        }
         return Trees.build(e.outDef(), leaves.iterator());
     }
 

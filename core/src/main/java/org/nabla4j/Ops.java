@@ -32,9 +32,27 @@ final class Ops {
         }
         PrimitiveRules.infer(p, params, types);
         List<Tensor> out = PrimitiveRules.apply(p, params, values);
+        if (Nabla.config().debugNans()) checkNans(p, values, out);
         List<NDArray> result = new ArrayList<>(out.size());
         for (Tensor t : out) result.add(NDArray.concrete(t));
         return result;
+    }
+
+    /** debugNans: fails when NaN-free operands gave a NaN. */
+    private static void checkNans(Primitive p, List<Tensor> in, List<Tensor> out) {
+        for (Tensor t : in) if (hasNan(t)) return;
+        for (Tensor t : out) {
+            if (hasNan(t)) {
+                throw new NanError("debugNans: " + p + " produced a NaN from operands without one ("
+                        + String.join(", ", in.stream().map(x -> x.type().toString()).toList()) + ")");
+            }
+        }
+    }
+
+    static boolean hasNan(Tensor t) {
+        if (!t.dtype().isFloating()) return false;
+        for (int i = 0; i < t.size(); i++) if (Double.isNaN(t.getDouble(i))) return true;
+        return false;
     }
 
     static NDArray bind1(Primitive p, Params params, NDArray... operands) {
