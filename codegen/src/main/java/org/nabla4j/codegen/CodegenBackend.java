@@ -44,7 +44,7 @@ public final class CodegenBackend implements Backend {
         String name = "org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet();
         byte[] bytes = BytecodeEmitter.emit(name, plan, options);
         MethodHandle run = define(bytes);
-        return new CompiledProgram(plan, run, runtimeSteps(plan));
+        return new CompiledProgram(plan, run, runtimeSteps(plan, this));
     }
 
     /** The class bytes the backend would define for {@code program}; for tests and inspection. */
@@ -61,11 +61,11 @@ public final class CodegenBackend implements Backend {
         }
     }
 
-    private static RuntimeStep[] runtimeSteps(Plan plan) {
+    private static RuntimeStep[] runtimeSteps(Plan plan, Backend backend) {
         List<RuntimeStep> steps = new ArrayList<>();
         for (Plan.Step s : plan.steps()) {
             if (s instanceof Plan.InterpretStep is) {
-                steps.add(new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()));
+                steps.add(new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), backend));
             }
         }
         return steps.toArray(RuntimeStep[]::new);

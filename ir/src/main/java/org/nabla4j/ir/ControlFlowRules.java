@@ -6,6 +6,7 @@ import static org.nabla4j.ir.PrimitiveRules.shapeError;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.nabla4j.DType;
 
 /**
@@ -25,28 +26,44 @@ import org.nabla4j.DType;
  *       returns the ops' cotangents and is linear in the cotangents.
  * </ul>
  */
-final class ControlFlowRules {
+public final class ControlFlowRules {
     private ControlFlowRules() {}
 
     static void register() {
-        define(Primitive.COND, ControlFlowRules::condShape, (p, in) -> {
-            List<Program> branches = p.getPrograms("branches");
-            int index = (int) Math.max(0, Math.min(branches.size() - 1, in.getFirst().getLong(0)));
-            return Interpreter.run(branches.get(index), List.of(), in.subList(1, in.size()));
-        });
-        define(Primitive.WHILE, ControlFlowRules::whileShape, (p, in) -> {
-            Program cond = p.getProgram("cond"), body = p.getProgram("body");
-            int k = p.getInt("nconsts");
-            List<Tensor> consts = in.subList(0, k);
-            List<Tensor> carry = new ArrayList<>(in.subList(k, in.size()));
-            while (Interpreter.run(cond, List.of(), concat(consts, carry)).getFirst().getBool(0)) {
-                carry = Interpreter.run(body, List.of(), concat(consts, carry));
+        define(Primitive.COND, ControlFlowRules::condShape, (p, in) -> evaluate(Primitive.COND, p, in, INTERPRETED));
+        define(Primitive.WHILE, ControlFlowRules::whileShape, (p, in) -> evaluate(Primitive.WHILE, p, in, INTERPRETED));
+        define(Primitive.SCAN, ControlFlowRules::scanShape, (p, in) -> evaluate(Primitive.SCAN, p, in, INTERPRETED));
+        define(Primitive.CUSTOM_VJP_CALL, ControlFlowRules::customVjpShape, (p, in) -> evaluate(Primitive.CUSTOM_VJP_CALL, p, in, INTERPRETED));
+    }
+
+    /** How the interpreter runs sub-programs. */
+    private static final Function<Program, Backend.Executable> INTERPRETED = Backend.INTERPRETER::compile;
+
+    /**
+     * Evaluates a control-flow primitive, running its sub-programs with {@code run} (the
+     * interpreter, or compiled code when a backend evaluates control flow itself).
+     */
+    public static List<Tensor> evaluate(Primitive prim, Params p, List<Tensor> in, Function<Program, Backend.Executable> run) {
+        return switch (prim) {
+            case COND -> {
+                List<Program> branches = p.getPrograms("branches");
+                int index = (int) Math.max(0, Math.min(branches.size() - 1, in.getFirst().getLong(0)));
+                yield run.apply(branches.get(index)).run(List.of(), in.subList(1, in.size()));
             }
-            return carry;
-        });
-        define(Primitive.SCAN, ControlFlowRules::scanShape, ControlFlowRules::scan);
-        define(Primitive.CUSTOM_VJP_CALL, ControlFlowRules::customVjpShape,
-                (p, in) -> Interpreter.run(p.getProgram("call"), List.of(), in));
+            case WHILE -> {
+                Backend.Executable cond = run.apply(p.getProgram("cond")), body = run.apply(p.getProgram("body"));
+                int k = p.getInt("nconsts");
+                List<Tensor> consts = in.subList(0, k);
+                List<Tensor> carry = new ArrayList<>(in.subList(k, in.size()));
+                while (cond.run(List.of(), concat(consts, carry)).getFirst().getBool(0)) {
+                    carry = body.run(List.of(), concat(consts, carry));
+                }
+                yield carry;
+            }
+            case SCAN -> scan(p, in, run.apply(p.getProgram("body")));
+            case CUSTOM_VJP_CALL -> run.apply(p.getProgram("call")).run(List.of(), in);
+            default -> throw new IllegalArgumentException(prim + " is not control flow");
+        };
     }
 
     private static List<AbstractArray> condShape(Params p, List<AbstractArray> in) {
@@ -132,7 +149,7 @@ final class ControlFlowRules {
         return result;
     }
 
-    private static List<Tensor> scan(Params p, List<Tensor> in) {
+    private static List<Tensor> scan(Params p, List<Tensor> in, Backend.Executable runBody) {
         Program body = p.getProgram("body");
         int n = p.getInt("length"), k = p.getInt("nconsts"), m = p.getInt("ncarry");
         boolean reverse = p.getBool("reverse");
@@ -147,7 +164,7 @@ final class ControlFlowRules {
             List<Tensor> args = new ArrayList<>(consts);
             args.addAll(carry);
             for (Tensor x : xs) args.add(row(x, i));
-            List<Tensor> out = Interpreter.run(body, List.of(), args);
+            List<Tensor> out = runBody.run(List.of(), args);
             carry = new ArrayList<>(out.subList(0, m));
             for (int j = 0; j < ys.size(); j++) {
                 Tensor y = out.get(m + j);
