@@ -42,17 +42,18 @@ final class ControlFlow {
         return out;
     }
 
-    /** The sub's program with inputs [all shared constants…, its own inputs…] and no constVars. */
     private static Program closed(Sub s, List<NDArray> shared) {
+        return closed(s.traced(), shared);
+    }
+
+    /** A traced program with inputs [all shared constants…, its own inputs…] and no constVars (sub-programs are closed). */
+    static Program closed(Tracing.Traced t, List<NDArray> shared) {
         ProgramBuilder b = new ProgramBuilder();
         List<Var> constInputs = new ArrayList<>();
         for (NDArray c : shared) constInputs.add(b.input(c.abstractType()));
-        Program p = s.program();
+        Program p = t.program();
         List<Atom> mine = new ArrayList<>();
-        for (NDArray c : s.traced().consts()) {
-            int i = indexOf(shared, c);
-            mine.add(constInputs.get(i));
-        }
+        for (NDArray c : t.consts()) mine.add(constInputs.get(indexOf(shared, c)));
         List<Atom> args = new ArrayList<>();
         for (Var v : p.inputs()) args.add(b.input(p.type(v)));
         return b.build(b.inline(p, mine, args));

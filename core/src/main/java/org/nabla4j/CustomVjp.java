@@ -60,28 +60,13 @@ final class CustomVjp {
             for (NDArray c : t.consts()) if (consts.stream().noneMatch(x -> x == c)) consts.add(c);
         }
         // Captured arrays become leading operands, passed to bwd as extra residuals; their cotangents are zero.
-        Program fwdProgram = appendConstOutputs(closed(forward, consts), consts.size());
-        Params p = Params.of("call", closed(call, consts), "fwd", fwdProgram,
-                "bwd", bwdProgram(closed(backward, consts), consts, resTypes.size()), "nres", resTypes.size() + consts.size());
+        Program fwdProgram = appendConstOutputs(ControlFlow.closed(forward, consts), consts.size());
+        Params p = Params.of("call", ControlFlow.closed(call, consts), "fwd", fwdProgram,
+                "bwd", bwdProgram(ControlFlow.closed(backward, consts), consts, resTypes.size()), "nres", resTypes.size() + consts.size());
         List<NDArray> operands = new ArrayList<>(consts);
         operands.addAll(args.leaves());
         List<NDArray> out = Ops.bind(Primitive.CUSTOM_VJP_CALL, p, operands);
         return Trees.build(call.outDef(), out.iterator());
-    }
-
-    /** The traced program with inputs [shared constants…, own inputs…]. */
-    private static Program closed(Tracing.Traced t, List<NDArray> shared) {
-        ProgramBuilder b = new ProgramBuilder();
-        List<Var> constInputs = new ArrayList<>();
-        for (NDArray c : shared) constInputs.add(b.input(c.abstractType()));
-        List<Atom> mine = new ArrayList<>();
-        for (NDArray c : t.consts()) {
-            for (int i = 0; i < shared.size(); i++) if (shared.get(i) == c) mine.add(constInputs.get(i));
-        }
-        Program p = t.program();
-        List<Atom> args = new ArrayList<>();
-        for (Var v : p.inputs()) args.add(b.input(p.type(v)));
-        return b.build(b.inline(p, mine, args));
     }
 
     /** fwd taking [consts…, args…] and returning [value…, residuals…, consts…]. */

@@ -60,19 +60,8 @@ final class Transpose {
             if (ctOut == null) continue;
             TransposeRule rule = TransposeRules.get(eq.primitive());
             if (rule == null) throw new IllegalStateException("no transpose rule for " + eq.primitive() + ": it is not linear");
-            List<Atom> x = new ArrayList<>();
-            List<AbstractArray> types = new ArrayList<>();
-            boolean[] lin = new boolean[eq.operands().size()];
-            for (int i = 0; i < lin.length; i++) {
-                Atom a = eq.operands().get(i);
-                lin[i] = a instanceof Var v && isLinear[v.id()];
-                x.add(lin[i] ? null : (a instanceof Var v ? known[v.id()] : a));
-                types.add(linear.type(a));
-            }
-            List<Atom> cts = rule.apply(e, eq.params(), x, types, lin, ctOut);
-            for (int i = 0; i < lin.length; i++) {
-                if (lin[i] && cts.get(i) != null) accumulate(e, ct, (Var) eq.operands().get(i), cts.get(i));
-            }
+            Operands ops = Operands.of(eq, linear, known, isLinear);
+            ops.accumulate(e, eq, ct, rule.apply(e, eq.params(), ops.x(), ops.types(), ops.lin(), ctOut));
         }
         List<Atom> outs = new ArrayList<>();
         for (int i = 0; i < linearInputs; i++) {
@@ -90,21 +79,34 @@ final class Transpose {
             any |= ct[r.id()] != null;
         }
         if (!any) return;
-        List<Atom> x = new ArrayList<>();
-        List<AbstractArray> types = new ArrayList<>();
-        boolean[] lin = new boolean[eq.operands().size()];
-        for (int i = 0; i < lin.length; i++) {
-            Atom a = eq.operands().get(i);
-            lin[i] = a instanceof Var v && isLinear[v.id()];
-            x.add(lin[i] ? null : (a instanceof Var v ? known[v.id()] : a));
-            types.add(linear.type(a));
-        }
+        Operands ops = Operands.of(eq, linear, known, isLinear);
         List<AbstractArray> resultTypes = eq.results().stream().map(linear::type).toList();
         List<Atom> opCts = eq.primitive() == Primitive.COND
-                ? ControlFlowLinearize.transposeCond(e, eq, x, lin, cts, resultTypes)
-                : ControlFlowLinearize.transposeScan(e, eq, x, lin, cts, types, resultTypes);
-        for (int i = 0; i < lin.length; i++) {
-            if (lin[i] && opCts.get(i) != null) accumulate(e, ct, (Var) eq.operands().get(i), opCts.get(i));
+                ? ControlFlowLinearize.transposeCond(e, eq, ops.x(), ops.lin(), cts, resultTypes)
+                : ControlFlowLinearize.transposeScan(e, eq, ops.x(), ops.lin(), cts, ops.types(), resultTypes);
+        ops.accumulate(e, eq, ct, opCts);
+    }
+
+    /** An equation's operands as the rules see them: known atoms, null at linear positions, and every operand's type. */
+    private record Operands(List<Atom> x, List<AbstractArray> types, boolean[] lin) {
+        static Operands of(Equation eq, Program linear, Atom[] known, boolean[] isLinear) {
+            List<Atom> x = new ArrayList<>();
+            List<AbstractArray> types = new ArrayList<>();
+            boolean[] lin = new boolean[eq.operands().size()];
+            for (int i = 0; i < lin.length; i++) {
+                Atom a = eq.operands().get(i);
+                lin[i] = a instanceof Var v && isLinear[v.id()];
+                x.add(lin[i] ? null : (a instanceof Var v ? known[v.id()] : a));
+                types.add(linear.type(a));
+            }
+            return new Operands(x, types, lin);
+        }
+
+        /** Adds each linear operand's cotangent to its running total. */
+        void accumulate(Emitter e, Equation eq, Atom[] ct, List<Atom> cts) {
+            for (int i = 0; i < lin.length; i++) {
+                if (lin[i] && cts.get(i) != null) Transpose.accumulate(e, ct, (Var) eq.operands().get(i), cts.get(i));
+            }
         }
     }
 
