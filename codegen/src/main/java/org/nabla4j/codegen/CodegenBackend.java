@@ -65,7 +65,9 @@ public final class CodegenBackend implements Backend {
         List<RuntimeStep> steps = new ArrayList<>();
         for (Plan.Step s : plan.steps()) {
             if (s instanceof Plan.InterpretStep is) {
-                steps.add(new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), backend));
+                RuntimeStep dot = is.equation().primitive() == org.nabla4j.ir.Primitive.DOT_GENERAL
+                        ? DotStep.tryCreate(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()) : null;
+                steps.add(dot != null ? dot : new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), backend));
             }
         }
         return steps.toArray(RuntimeStep[]::new);

@@ -1,0 +1,50 @@
+package org.nabla4j.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nabla4j.ir.Interpreter;
+import org.nabla4j.ir.Program;
+import org.nabla4j.ir.ProgramParser;
+import org.nabla4j.ir.Tensor;
+
+/** Matmul layouts of dot_general run on the GEMM kernel and agree with the interpreter. */
+class DotStepTest {
+    static final List<String> MATMULS = List.of(
+            "a:T[5,7] b:T[7,3]. let c:T[5,3] = dot_general[lhs_contract=(1) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[7,5] b:T[7,3]. let c:T[5,3] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[5,7] b:T[3,7]. let c:T[5,3] = dot_general[lhs_contract=(1) rhs_contract=(1) lhs_batch=() rhs_batch=()] a b",
+            "a:T[7,5] b:T[3,7]. let c:T[5,3] = dot_general[lhs_contract=(0) rhs_contract=(1) lhs_batch=() rhs_batch=()] a b",
+            "a:T[4,5,7] b:T[4,7,3]. let c:T[4,5,3] = dot_general[lhs_contract=(2) rhs_contract=(1) lhs_batch=(0) rhs_batch=(0)] a b",
+            "a:T[2,5,6,7] b:T[6,7,3]. let c:T[2,5,3] = dot_general[lhs_contract=(2, 3) rhs_contract=(0, 1) lhs_batch=() rhs_batch=()] a b",
+            "a:T[7] b:T[7]. let c:T[] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b");
+
+    @Test
+    void matmulLayoutsUseTheKernelAndAgreeWithTheInterpreter() {
+        for (String dtype : List.of("f32", "f64")) {
+            for (String body : MATMULS) {
+                Program p = ProgramParser.parse(("{ lambda ; " + body + "\n in (c) }").replace("T[", dtype + "["));
+                Plan plan = FusionPlanner.plan(p);
+                Plan.InterpretStep step = (Plan.InterpretStep) plan.steps().getFirst();
+                assertNotNull(DotStep.tryCreate(step.equation(), step.operands(), step.operandTypes(), step.resultSlots()), body);
+                Random r = new Random(body.hashCode());
+                List<Tensor> args = p.inputTypes().stream().map(t -> FusedLoopSizesTest.random(t, r)).toList();
+                CompiledMatchesInterpreterTest.assertClose(Interpreter.run(p, List.of(), args),
+                        CodegenBackend.preferred().compile(p).run(List.of(), args), dtype.equals("f32") ? 1e-5 : 1e-12, body);
+            }
+        }
+    }
+
+    @Test
+    void interleavedAxesStayWithTheInterpreter() {
+        Program p = ProgramParser.parse("""
+                { lambda ; a:f32[5,7,4] b:f32[4,7]. let
+                    c:f32[5,4,4] = dot_general[lhs_contract=(1) rhs_contract=(1) lhs_batch=() rhs_batch=()] a b
+                  in (c) }""");
+        Plan.InterpretStep step = (Plan.InterpretStep) FusionPlanner.plan(p).steps().getFirst();
+        assertNull(DotStep.tryCreate(step.equation(), step.operands(), step.operandTypes(), step.resultSlots()));
+    }
+}
