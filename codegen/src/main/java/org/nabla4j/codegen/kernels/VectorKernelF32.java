@@ -28,9 +28,12 @@ final class VectorKernelF32 implements TileKernel {
     static final int L = S.length();
     static final int MR = 4;
     static final int NR = 2 * L;
+    /** Depth of a block: a B panel ({@code KC × NR}, 16 KiB at 256 bits) stays in the 32 KiB L1. */
     static final int KC = 256;
-    static final int MC = 36 * MR;
-    static final int NC = (4096 / NR) * NR;
+    /** Rows of a packed A block: 144 KiB, a good third of a 512 KiB L2. */
+    static final int MC = 144 * 1024 / (KC * Float.BYTES) / MR * MR;
+    /** Columns of a packed B block, which lives in L3. */
+    static final int NC = 4096 / NR * NR;
     private static final float[] ZEROS = new float[NR];
 
     @Override public int mr() { return MR; }
