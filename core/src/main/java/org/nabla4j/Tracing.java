@@ -1,6 +1,7 @@
 package org.nabla4j;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.nabla4j.ir.AbstractArray;
@@ -51,9 +52,16 @@ final class Tracing {
             return new Args(def, leaves);
         }
 
-        List<AbstractArray> types() { return leaves.stream().map(NDArray::abstractType).toList(); }
+        List<AbstractArray> types() {
+            AbstractArray[] t = new AbstractArray[leaves.size()];
+            for (int i = 0; i < t.length; i++) t[i] = leaves.get(i).abstractType();
+            return Arrays.asList(t);
+        }
 
-        boolean anyTraced() { return leaves.stream().anyMatch(x -> !x.isConcrete()); }
+        boolean anyTraced() {
+            for (NDArray x : leaves) if (!x.isConcrete()) return true;
+            return false;
+        }
     }
 
     /**

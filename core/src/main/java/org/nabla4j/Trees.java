@@ -127,7 +127,26 @@ public final class Trees {
         };
     }
 
-    private static TreeDef flatten(Object tree, List<NDArray> leaves, boolean lenient, String path) {
+    /** Where a node is, for error messages only: built as a chain, turned into text only when an error needs it. */
+    private record Path(Path parent, String segment) {
+        Path child(String s) { return new Path(this, s); }
+
+        @Override
+        public String toString() { return parent == null ? segment : parent + segment; }
+    }
+
+    private static final String[] INDEX = java.util.stream.IntStream.range(0, 16).mapToObj(i -> "[" + i + "]").toArray(String[]::new);
+
+    /** "[i]", without building a string for small i. */
+    private static String index(int i) {
+        return i < INDEX.length ? INDEX[i] : "[" + i + "]";
+    }
+
+    private static TreeDef flatten(Object tree, List<NDArray> leaves, boolean lenient, String root) {
+        return flatten(tree, leaves, lenient, new Path(null, root));
+    }
+
+    private static TreeDef flatten(Object tree, List<NDArray> leaves, boolean lenient, Path path) {
         switch (tree) {
             case null -> { return new TreeDef.Null(); }
             case NDArray a -> {
@@ -136,12 +155,12 @@ public final class Trees {
             }
             case List<?> l -> {
                 List<TreeDef> kids = new ArrayList<>(l.size());
-                for (int i = 0; i < l.size(); i++) kids.add(flatten(l.get(i), leaves, lenient, path + "[" + i + "]"));
+                for (int i = 0; i < l.size(); i++) kids.add(flatten(l.get(i), leaves, lenient, path.child(index(i))));
                 return new TreeDef.ListNode(kids);
             }
             case Object[] arr when lenient -> {
                 List<TreeDef> kids = new ArrayList<>(arr.length);
-                for (int i = 0; i < arr.length; i++) kids.add(flatten(arr[i], leaves, true, path + "[" + i + "]"));
+                for (int i = 0; i < arr.length; i++) kids.add(flatten(arr[i], leaves, true, path.child(index(i))));
                 return new TreeDef.ArgsNode(kids);
             }
             case Map<?, ?> m -> {
@@ -154,7 +173,7 @@ public final class Trees {
                 }
                 List<TreeDef> kids = new ArrayList<>();
                 for (Map.Entry<String, Object> e : sorted.entrySet()) {
-                    kids.add(flatten(e.getValue(), leaves, lenient, path + "[\"" + e.getKey() + "\"]"));
+                    kids.add(flatten(e.getValue(), leaves, lenient, path.child("[\"" + e.getKey() + "\"]")));
                 }
                 return new TreeDef.MapNode(List.copyOf(sorted.keySet()), kids);
             }
@@ -163,14 +182,14 @@ public final class Trees {
                 if (reg != null) {
                     List<?> children = reg.children().apply(tree);
                     List<TreeDef> kids = new ArrayList<>();
-                    for (int i = 0; i < children.size(); i++) kids.add(flatten(children.get(i), leaves, lenient, path + "[" + i + "]"));
+                    for (int i = 0; i < children.size(); i++) kids.add(flatten(children.get(i), leaves, lenient, path.child(index(i))));
                     return new TreeDef.RegisteredNode(tree.getClass(), kids);
                 }
                 if (tree instanceof Record) {
                     RecordInfo info = RECORDS.get(tree.getClass());
                     List<TreeDef> kids = new ArrayList<>();
                     for (int i = 0; i < info.names().size(); i++) {
-                        kids.add(flatten(info.component(tree, i), leaves, lenient, path + "." + info.names().get(i)));
+                        kids.add(flatten(info.component(tree, i), leaves, lenient, path.child(info.dottedNames().get(i))));
                     }
                     return new TreeDef.RecordNode(tree.getClass(), kids);
                 }
@@ -223,7 +242,7 @@ public final class Trees {
     }
 
     /** Accessors and canonical constructor of a record class, looked up once. */
-    private record RecordInfo(List<String> names, List<MethodHandle> accessors, MethodHandle constructor) {
+    private record RecordInfo(List<String> names, List<String> dottedNames, List<MethodHandle> accessors, MethodHandle constructor) {
         static RecordInfo of(Class<?> type) {
             try {
                 RecordComponent[] comps = type.getRecordComponents();
@@ -242,7 +261,7 @@ public final class Trees {
                 ctor.setAccessible(true);
                 MethodHandle c = lookup.unreflectConstructor(ctor).asSpreader(Object[].class, comps.length)
                         .asType(MethodType.methodType(Object.class, Object[].class));
-                return new RecordInfo(List.copyOf(names), List.copyOf(accessors), c);
+                return new RecordInfo(List.copyOf(names), names.stream().map(n -> "." + n).toList(), List.copyOf(accessors), c);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 throw new TreeError("cannot use record " + type.getName() + " as a pytree: " + e);
             }
