@@ -38,7 +38,7 @@ final class GemmDriver {
         void part(int index, int parts) {
             int batch = spec.batch(), m = spec.m(), n = spec.n();
             if (batch >= parts) {
-                run(this, batch * index / parts, batch * (index + 1) / parts, 0, m, 0, n);
+                run(this, share(batch, index, parts), share(batch, index + 1, parts), 0, m, 0, n);
             } else if (splitsRows(spec, kernel)) {
                 int units = ceilDiv(m, kernel.mr());
                 run(this, 0, batch, rowOf(units, index, parts, m), rowOf(units, index + 1, parts, m), 0, n);
@@ -49,11 +49,16 @@ final class GemmDriver {
         }
 
         private int rowOf(int units, int index, int parts, int m) {
-            return Math.min(m, units * index / parts * kernel.mr());
+            return Math.min(m, share(units, index, parts) * kernel.mr());
         }
 
         private int columnOf(int units, int index, int parts, int n) {
-            return Math.min(n, units * index / parts * kernel.nr());
+            return Math.min(n, share(units, index, parts) * kernel.nr());
+        }
+
+        /** Where part {@code index} of {@code parts} starts among {@code count} items. */
+        private static int share(int count, int index, int parts) {
+            return (int) ((long) count * index / parts);
         }
     }
 
@@ -61,6 +66,7 @@ final class GemmDriver {
     static void run(TileKernel kernel, MatmulSpec spec, Object a, int aOff, Object b, int bOff,
                     Object c, int cOff, Object bias, int biasOff) {
         if (spec.batch() == 0 || spec.m() == 0 || spec.n() == 0) return;
+        spec = folded(spec);
         int parts = parts(spec, kernel);
         if (parts == 1) {
             loops(kernel, spec, a, aOff, b, bOff, c, cOff, bias, biasOff, 0, spec.batch(), 0, spec.m(), 0, spec.n());
@@ -81,6 +87,20 @@ final class GemmDriver {
         for (ForkJoinTask<?> task : others) {
             if (task.isCompletedAbnormally()) throw new IllegalStateException("a matmul part failed", task.getException());
         }
+    }
+
+    /**
+     * A batch of products with one shared B whose A and C batches lie one after another is one
+     * taller product, {@code (batch·m × k) · (k × n)}: B is packed once instead of once per batch
+     * (e.g. a dense layer applied to a batch of sequences). A bias along m is per batch row, so
+     * it keeps the batch.
+     */
+    static MatmulSpec folded(MatmulSpec s) {
+        boolean fold = s.batch() > 1 && s.strideB() == 0 && !s.transA() && s.epilogue().bias() != Epilogue.Bias.ALONG_M
+                && s.strideA() == s.m() * s.lda() && s.strideC() == s.m() * s.ldc();
+        if (!fold) return s;
+        return new MatmulSpec(1, s.batch() * s.m(), s.n(), s.k(), false, s.transB(), s.lda(), s.ldb(), s.ldc(),
+                0, 0, 0, s.epilogue(), s.threads());
     }
 
     /** How many parts to cut the call into: at most the threads allowed, the work and the tiles. */

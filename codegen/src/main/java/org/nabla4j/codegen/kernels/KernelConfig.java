@@ -28,10 +28,12 @@ final class KernelConfig {
 
     static final boolean VECTOR_MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
+    /** The widths there are kernels for (initialised before {@link #DEFAULT_BITS}, whose parsing reads it). */
+    private static final int[] WIDTHS = {0, 128, 256, 512};
+
     /** The default width in bits; 0 means scalar. */
     static final int DEFAULT_BITS = parse(System.getProperty(PROPERTY, ""));
 
-    private static final int[] WIDTHS = {0, 128, 256, 512};
     /** Kernels by width index, f32 and f64 interleaved; filled lazily under the class lock. */
     private static final TileKernel[] KERNELS = new TileKernel[2 * WIDTHS.length];
 

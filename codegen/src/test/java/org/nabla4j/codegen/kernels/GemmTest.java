@@ -53,6 +53,21 @@ class GemmTest {
     }
 
     @Test
+    void aBatchOverASharedBIsOneTallerProduct() {
+        GemmCase shared = new GemmCase(3, 5, 18, 7, false, true, 1, 0, 2, 0, 0, 0, true, BIAS_TANH_ACC, 1, 9);
+        MatmulSpec folded = GemmDriver.folded(shared.spec());
+        assertEquals(1, folded.batch());
+        assertEquals(15, folded.m());
+        shared.checkF32(PREFERRED);
+        shared.checkF64(SCALAR);
+        GemmCase biasAlongM = new GemmCase(3, 5, 18, 7, false, false, 0, 0, 0, 0, 0, 0, true,
+                Epilogue.of(Epilogue.Bias.ALONG_M, Activation.NONE), 1, 9);
+        assertEquals(3, GemmDriver.folded(biasAlongM.spec()).batch(), "a bias along m repeats per batch");
+        assertEquals(3, GemmDriver.folded(new GemmCase(3, 5, 18, 7, true, false, 0, 0, 0, 0, 0, 0, true,
+                Epilogue.NONE, 1, 9).spec()).batch(), "transposed A batches are not row blocks of one matrix");
+    }
+
+    @Test
     void anEmptySumStillAppliesTheEpilogue() {
         float[] c = {0.5f, -2f, 3f, 0.25f};
         float[] bias = {1f, 2f};

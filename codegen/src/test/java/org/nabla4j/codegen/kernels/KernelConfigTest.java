@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import org.junit.jupiter.api.Test;
 
 /** Forcing the vector width: each width gets its own kernel class whose species has that width. */
@@ -35,6 +37,26 @@ class KernelConfigTest {
         assertTrue(copy.getName().startsWith(VectorKernelF32.class.getName()), copy.getName());
         assertNotSame(VectorKernelF32.class, copy);
         assertSame(Gemm.preferred(), Gemm.withVectorBits(KernelConfig.DEFAULT_BITS));
+    }
+
+    @Test
+    void theWidthPropertyIsReadWhenThePackageIsFirstUsed() throws Exception {
+        URL classes = Gemm.class.getProtectionDomain().getCodeSource().getLocation();
+        String before = System.getProperty(KernelConfig.PROPERTY);
+        try {
+            for (String value : new String[] {"scalar", "128", "512"}) {
+                System.setProperty(KernelConfig.PROPERTY, value);
+                // a fresh loader initialises the package anew, as a JVM started with -Dnabla.vectorBits would
+                try (URLClassLoader fresh = new URLClassLoader(new URL[] {classes}, ClassLoader.getPlatformClassLoader())) {
+                    Object gemm = fresh.loadClass(Gemm.class.getName()).getMethod("preferred").invoke(null);
+                    int bits = (int) gemm.getClass().getMethod("vectorBits").invoke(gemm);
+                    assertEquals(value.equals("scalar") ? 0 : Integer.parseInt(value), bits);
+                }
+            }
+        } finally {
+            if (before == null) System.clearProperty(KernelConfig.PROPERTY);
+            else System.setProperty(KernelConfig.PROPERTY, before);
+        }
     }
 
     @Test
