@@ -476,6 +476,88 @@ public final class Np {
         return bind1(Primitive.PAD, Params.of("low", lo, "high", hi, "interior", in), x, Ops.convert(NDArray.weak(value), x.dtype()));
     }
 
+    /**
+     * Elements at integer {@code indices} along {@code axis}, as {@code np.take}: the result's shape
+     * is x's with that axis replaced by the indices' shape. Negative indices count from the end.
+     */
+    public static NDArray take(NDArray x, NDArray indices, int axis) {
+        int a = Ops.axis("take", x, axis);
+        if (!indices.dtype().isInteger()) throw new DTypeError("take: indices must be i32 or i64, got " + indices.abstractType());
+        int[] xs = x.shape(), is = indices.shape();
+        int n = is.length == 0 ? 1 : java.util.Arrays.stream(is).reduce(1, (p, q) -> p * q);
+        // Move the axis last, gather along it with the flattened indices, then restore the layout.
+        int[] toLast = new int[xs.length];
+        int j = 0;
+        for (int d = 0; d < xs.length; d++) if (d != a) toLast[j++] = d;
+        toLast[j] = a;
+        NDArray moved = transpose(x, toLast);
+        int[] lead = java.util.Arrays.copyOf(moved.shape(), xs.length - 1);
+        int[] idxShape = concat(lead, new int[] {n});
+        NDArray flatIdx = reshape(indices, n);
+        NDArray picked = takeAlongAxis(moved, broadcastTo(flatIdx, idxShape), xs.length - 1);
+        NDArray shaped = reshape(picked, concat(lead, is));
+        int[] back = new int[shaped.ndim()];
+        int k = 0;
+        for (int d = 0; d < a; d++) back[k++] = d;
+        for (int d = 0; d < is.length; d++) back[k++] = lead.length + d;
+        for (int d = a; d < lead.length; d++) back[k++] = d;
+        return transpose(shaped, back);
+    }
+
+    /** Reverses the order of elements along {@code axis}. */
+    public static NDArray flip(NDArray x, int axis) {
+        int a = Ops.axis("flip", x, axis);
+        int n = x.shape()[a];
+        return take(x, sub(NDArray.weak((long) n - 1), iota(new int[] {n}, 0)), a);
+    }
+
+    /** Swaps two axes. */
+    public static NDArray swapaxes(NDArray x, int axis1, int axis2) {
+        int a = Ops.axis("swapaxes", x, axis1), b = Ops.axis("swapaxes", x, axis2);
+        int[] perm = java.util.stream.IntStream.range(0, x.ndim()).toArray();
+        perm[a] = b;
+        perm[b] = a;
+        return transpose(x, perm);
+    }
+
+    /** Lower triangle of a matrix (the last two axes), zeros above diagonal {@code k}. */
+    public static NDArray tril(NDArray x, int k) { return triangle("tril", x, k, true); }
+
+    /** Upper triangle of a matrix (the last two axes), zeros below diagonal {@code k}. */
+    public static NDArray triu(NDArray x, int k) { return triangle("triu", x, k, false); }
+
+    private static NDArray triangle(String op, NDArray x, int k, boolean lower) {
+        if (x.ndim() < 2) throw new ShapeError(op + ": needs at least 2 dimensions, got " + x.abstractType());
+        int[] s = x.shape();
+        int[] mat = {s[s.length - 2], s[s.length - 1]};
+        NDArray rows = iota(mat, 0), cols = iota(mat, 1);
+        NDArray diff = sub(cols, rows);
+        NDArray keep = lower ? lessEqual(diff, NDArray.weak((long) k)) : greaterEqual(diff, NDArray.weak((long) k));
+        return where(keep, x, zerosLike(x));
+    }
+
+    /** The sum of the main diagonal of a matrix. */
+    public static NDArray trace(NDArray x) {
+        if (x.ndim() != 2) throw new ShapeError("trace: needs a matrix, got " + x.abstractType());
+        NDArray eye = equal(iota(x.shape(), 0), iota(x.shape(), 1));
+        return sum(where(eye, x, zerosLike(x)));
+    }
+
+    public static NDArray isNan(NDArray x) { return x.dtype().isFloating() ? notEqual(x, x) : fullLike(x.astype(DType.BOOL), 0); }
+    public static NDArray isInf(NDArray x) { return logicalAnd(logicalNot(isFinite(x)), logicalNot(isNan(x))); }
+    public static NDArray arctan(NDArray x) { NDArray f = Ops.toInexact("arctan", x); return atan2(f, onesLike(f)); }
+    public static NDArray arcsin(NDArray x) { NDArray f = Ops.toInexact("arcsin", x); return atan2(f, sqrt(sub(onesLike(f), square(f)))); }
+    public static NDArray arccos(NDArray x) { NDArray f = Ops.toInexact("arccos", x); return atan2(sqrt(sub(onesLike(f), square(f))), f); }
+    public static NDArray sinh(NDArray x) { NDArray f = Ops.toInexact("sinh", x); return div(sub(exp(f), exp(neg(f))), NDArray.weak(2.0)); }
+    public static NDArray cosh(NDArray x) { NDArray f = Ops.toInexact("cosh", x); return div(add(exp(f), exp(neg(f))), NDArray.weak(2.0)); }
+
+    /** {@code log(exp(x) + exp(y))} without overflow. */
+    public static NDArray logaddexp(NDArray x, NDArray y) {
+        NDArray m = maximum(x, y);
+        NDArray safe = where(isFinite(m), m, zerosLike(m));
+        return add(log(add(exp(sub(x, safe)), exp(sub(y, safe)))), safe);
+    }
+
     // ---- linear algebra ----
 
     /**
@@ -511,6 +593,92 @@ public final class Np {
         if (x.ndim() > 2 || y.ndim() > 2) throw new ShapeError("dot: supports operands up to rank 2, got " + Ops.describe(x, y) + " (use matmul or einsum)");
         if (x.ndim() == 0 || y.ndim() == 0) return mul(x, y);
         return matmul(x, y);
+    }
+
+    /**
+     * Einstein summation, as {@code np.einsum}, e.g. {@code einsum("ij,jk->ik", a, b)},
+     * {@code einsum("bij,bjk->bik", a, b)}, {@code einsum("ij->j", a)}, {@code einsum("i,i", u, v)}.
+     * Indices shared by two operands and absent from the output are contracted (one dot_general per
+     * pair, left to right); an index repeated within one operand (a diagonal) is not supported.
+     */
+    public static NDArray einsum(String spec, NDArray... operands) {
+        String s = spec.replace(" ", "");
+        String[] io = s.split("->", -1);
+        String[] ins = io[0].split(",", -1);
+        if (ins.length != operands.length) {
+            throw new ShapeError("einsum: \"" + spec + "\" names " + ins.length + " operand(s), got " + operands.length);
+        }
+        String out;
+        if (io.length > 1) {
+            out = io[1];
+        } else {
+            // Implicit output: the indices that appear exactly once, in alphabetical order.
+            StringBuilder sb = new StringBuilder();
+            io[0].chars().filter(Character::isLetter).distinct().sorted()
+                    .filter(c -> io[0].chars().filter(d -> d == c).count() == 1).forEach(c -> sb.append((char) c));
+            out = sb.toString();
+        }
+        for (int i = 0; i < ins.length; i++) {
+            if (ins[i].length() != operands[i].ndim()) {
+                throw new ShapeError("einsum: \"" + ins[i] + "\" has " + ins[i].length() + " indices but operand " + i + " is " + operands[i].abstractType());
+            }
+            if (ins[i].chars().distinct().count() != ins[i].length()) {
+                throw new ShapeError("einsum: repeated index in \"" + ins[i] + "\" (diagonals) is not supported");
+            }
+        }
+        NDArray acc = operands[0];
+        String accIdx = ins[0];
+        for (int i = 1; i < operands.length; i++) {
+            String later = String.join("", java.util.Arrays.copyOfRange(ins, i + 1, ins.length)) + out;
+            Labelled r = contractPair(acc, accIdx, operands[i], ins[i], later);
+            acc = r.value();
+            accIdx = r.indices();
+        }
+        // Sum indices the output drops, then order the rest as the output asks.
+        String keep = accIdx;
+        int[] drop = java.util.stream.IntStream.range(0, keep.length()).filter(k -> out.indexOf(keep.charAt(k)) < 0).toArray();
+        if (drop.length > 0) acc = sum(acc, drop);
+        StringBuilder rest = new StringBuilder();
+        for (char c : keep.toCharArray()) if (out.indexOf(c) >= 0) rest.append(c);
+        if (rest.length() != out.length()) throw new ShapeError("einsum: output \"" + out + "\" names an index no operand has");
+        int[] perm = new int[out.length()];
+        for (int k = 0; k < perm.length; k++) perm[k] = rest.indexOf(String.valueOf(out.charAt(k)));
+        return transpose(acc, perm);
+    }
+
+    /** An einsum intermediate and the index letter of each of its axes. */
+    private record Labelled(NDArray value, String indices) {}
+
+    /** One pairwise step of einsum: indices both share are batch axes if used later, else contracted. */
+    private static Labelled contractPair(NDArray a, String ai, NDArray b, String bi, String later) {
+        java.util.List<Integer> lc = new ArrayList<>(), rc = new ArrayList<>(), lb = new ArrayList<>(), rb = new ArrayList<>();
+        StringBuilder batch = new StringBuilder();
+        for (int k = 0; k < ai.length(); k++) {
+            char c = ai.charAt(k);
+            int j = bi.indexOf(c);
+            if (j < 0) continue;
+            if (a.shape()[k] != b.shape()[j]) {
+                throw new ShapeError("einsum: index '" + c + "' has size " + a.shape()[k] + " in one operand and " + b.shape()[j] + " in another");
+            }
+            if (later.indexOf(c) >= 0) {
+                lb.add(k);
+                rb.add(j);
+                batch.append(c);
+            } else {
+                lc.add(k);
+                rc.add(j);
+            }
+        }
+        NDArray out = bind1(Primitive.DOT_GENERAL, Params.of("lhs_contract", ints(lc), "rhs_contract", ints(rc), "lhs_batch", ints(lb), "rhs_batch", ints(rb)),
+                Ops.convert(a, Ops.resultDType(a, b)), Ops.convert(b, Ops.resultDType(a, b)));
+        StringBuilder idx = new StringBuilder(batch);
+        for (char c : ai.toCharArray()) if (bi.indexOf(c) < 0) idx.append(c);
+        for (char c : bi.toCharArray()) if (ai.indexOf(c) < 0) idx.append(c);
+        return new Labelled(out, idx.toString());
+    }
+
+    private static int[] ints(java.util.List<Integer> xs) {
+        return xs.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The outer product of two vectors. */
