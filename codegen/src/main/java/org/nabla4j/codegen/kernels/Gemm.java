@@ -17,18 +17,21 @@ package org.nabla4j.codegen.kernels;
  *       of {@code bias[0]}.</li>
  *   <li>Every index the call touches is checked before anything is written; a violation throws
  *       {@link IndexOutOfBoundsException} and leaves C unchanged. {@code bias} may be null when
- *       {@code spec.epilogue().bias()} is {@code NONE}; then {@code biasOff} is ignored.</li>
+ *       {@code spec.epilogue().bias()} is {@code NONE} (then {@code biasOff} is ignored); a null
+ *       bias for an epilogue with one throws {@link IllegalArgumentException}.</li>
  *   <li>C must not overlap A, B or bias. With {@code k == 0} the product is zero and C still
  *       receives the epilogue (bias, activation, accumulation).</li>
- *   <li>Results are those of a sum over k in float (f32) or double (f64) arithmetic with fused
- *       multiply-adds, in an unspecified order: expect rounding differences of about
- *       {@code k·ulp} from a naive loop, and {@code tanh} within a few ulp.</li>
+ *   <li>Results are those of a sum over k in float (f32) or double (f64) arithmetic, with fused
+ *       multiply-adds in the vector kernels, in an unspecified order: expect rounding differences
+ *       of about {@code k·ulp} from a naive loop, and {@code tanh} within a few ulp. NaN and
+ *       infinity propagate as in that loop.</li>
  *   <li>The call returns when C is complete. With {@code spec.threads() > 1} and enough work it
  *       runs parts on a shared pool of daemon threads (one per core) and on the caller.</li>
  *   <li>Thread-safety: instances are immutable and every method may be called from any number of
  *       threads at once, as long as the C regions of concurrent calls do not overlap. Packing
  *       buffers are per thread and reused, so after warm-up a single-threaded call allocates
- *       nothing; a multi-threaded call allocates a few small task objects.</li>
+ *       nothing (one small record when it folds a batch over a shared B into one product); a
+ *       multi-threaded call allocates a few small task objects.</li>
  * </ul>
  *
  * <pre>{@code

@@ -77,6 +77,21 @@ class GemmTest {
     }
 
     @Test
+    void aNaNInARowOfAReachesExactlyThatRowOfC() {
+        for (Gemm gemm : List.of(PREFERRED, SCALAR)) {
+            int m = 9, n = 37, k = 11;
+            float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+            java.util.Arrays.fill(a, 0.5f);
+            java.util.Arrays.fill(b, 0.25f);
+            a[5 * k + 3] = Float.NaN;
+            gemm.matmul(MatmulSpec.of(m, n, k), a, 0, b, 0, c, 0, null, 0);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) assertEquals(i == 5, Float.isNaN(c[i * n + j]), gemm + " C[" + i + "][" + j + "]");
+            }
+        }
+    }
+
+    @Test
     void concurrentCallsOnSeparateOutputsAreIndependent() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
