@@ -54,6 +54,11 @@ final class DotStep implements RuntimeStep {
 
     @Override
     public void run(Object[] buffers) {
+        if (spec.n() == 1 && !spec.transA() && dtype == DType.F32) {
+            // Matrix-vector: a row-by-row dot product streams A once; a GEMM tile would use one column of 32.
+            buffers[resultSlot] = matvec((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot]);
+            return;
+        }
         if (dtype == DType.F32) {
             float[] c = new float[size];
             Gemm.f32(spec, (float[]) buffers[lhsSlot], 0, (float[]) buffers[rhsSlot], 0, c, 0, null, 0);
@@ -63,6 +68,31 @@ final class DotStep implements RuntimeStep {
             Gemm.f64(spec, (double[]) buffers[lhsSlot], 0, (double[]) buffers[rhsSlot], 0, c, 0, null, 0);
             buffers[resultSlot] = c;
         }
+    }
+
+    private static final jdk.incubator.vector.VectorSpecies<Float> F = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+
+    /** C[t, i] = Σ_p A[t, i, p] · b[t, p] (b shared when its batch stride is 0), four rows at a time. */
+    private float[] matvec(float[] a, float[] b) {
+        int m = spec.m(), k = spec.k();
+        float[] c = new float[spec.batch() * m];
+        int upper = F.loopBound(k);
+        for (int t = 0; t < spec.batch(); t++) {
+            int bBase = t * spec.strideB();
+            for (int i = 0; i < m; i++) {
+                int aBase = t * spec.strideA() + i * spec.lda();
+                var acc = jdk.incubator.vector.FloatVector.zero(F);
+                int p = 0;
+                for (; p < upper; p += F.length()) {
+                    var av = jdk.incubator.vector.FloatVector.fromArray(F, a, aBase + p);
+                    acc = av.fma(jdk.incubator.vector.FloatVector.fromArray(F, b, bBase + p), acc);
+                }
+                float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                for (; p < k; p++) sum += a[aBase + p] * b[bBase + p];
+                c[t * m + i] = sum;
+            }
+        }
+        return c;
     }
 
     /**

@@ -88,10 +88,19 @@ final class FusionPlanner {
         return new Plan(List.copyOf(slots), constSlots, inputSlots, List.copyOf(steps), outputs);
     }
 
-    private enum Kind { ELEMENTWISE, VIEW, REDUCE, OPAQUE }
+    private enum Kind { ELEMENTWISE, VIEW, REDUCE, OUTER, OPAQUE }
 
-    private static Kind kindOf(Equation e) {
+    /** A dot_general that contracts nothing but size-1 axes is a broadcast multiply: a fused loop, not a GEMM call. */
+    private boolean isOuterProduct(Equation e) {
+        AbstractArray lhs = program.type(e.operands().get(0));
+        if (!lhs.dtype().isFloating()) return false;
+        for (int axis : e.params().getInts("lhs_contract")) if (lhs.shape().dim(axis) != 1) return false;
+        return true;
+    }
+
+    private Kind kindOf(Equation e) {
         Primitive p = e.primitive();
+        if (p == Primitive.DOT_GENERAL && isOuterProduct(e)) return Kind.OUTER;
         if (p.isElementwise() || p == Primitive.STOP_GRADIENT) return Kind.ELEMENTWISE;
         if (VIEWS.contains(p)) return Kind.VIEW;
         if (REDUCTIONS.contains(p)) return Kind.REDUCE;
@@ -128,6 +137,10 @@ final class FusionPlanner {
                 reps[result.id()] = mustMaterialize(result, type) ? materialize(viewed) : viewed;
             }
             case REDUCE -> reps[result.id()] = reduce(e, type);
+            case OUTER -> {
+                Rep r = new Fused(outerProduct(e, shape), shape, type.dtype());
+                reps[result.id()] = mustMaterialize(result, type) ? materialize(r) : r;
+            }
             case OPAQUE -> planOpaque(e);
         }
     }
@@ -224,6 +237,32 @@ final class FusionPlanner {
             }
             default -> throw new IllegalStateException("not a view: " + e.primitive());
         };
+    }
+
+    /** out[batch, lhs free, rhs free] = lhs[…] * rhs[…]: each operand loaded with stride 0 along the other's free axes. */
+    private LoopExpr outerProduct(Equation e, int[] outShape) {
+        Params p = e.params();
+        int[] lb = p.getInts("lhs_batch"), rb = p.getInts("rhs_batch"), lc = p.getInts("lhs_contract"), rc = p.getInts("rhs_contract");
+        Buffered lhs = materialize(rep(e.operands().get(0))), rhs = materialize(rep(e.operands().get(1)));
+        int[] lf = freeAxes(lhs.shape().length, lc, lb), rf = freeAxes(rhs.shape().length, rc, rb);
+        int[] ls = lhs.access().strides(), rs = rhs.access().strides();
+        int[] lStrides = new int[outShape.length], rStrides = new int[outShape.length];
+        int d = 0;
+        for (int i = 0; i < lb.length; i++, d++) {
+            lStrides[d] = ls[lb[i]];
+            rStrides[d] = rs[rb[i]];
+        }
+        for (int a : lf) lStrides[d++] = ls[a];
+        for (int a : rf) rStrides[d++] = rs[a];
+        DType t = lhs.dtype();
+        return new LoopExpr.Binary(Primitive.MUL, new LoopExpr.Load(lhs.slot(), new LoopExpr.Access(lhs.access().offset(), lStrides), t),
+                new LoopExpr.Load(rhs.slot(), new LoopExpr.Access(rhs.access().offset(), rStrides), t), t);
+    }
+
+    private static int[] freeAxes(int rank, int[] contract, int[] batch) {
+        return java.util.stream.IntStream.range(0, rank)
+                .filter(a -> java.util.Arrays.stream(contract).noneMatch(c -> c == a) && java.util.Arrays.stream(batch).noneMatch(c -> c == a))
+                .toArray();
     }
 
     private Buffered reduce(Equation e, AbstractArray type) {

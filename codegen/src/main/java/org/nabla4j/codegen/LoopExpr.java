@@ -41,8 +41,13 @@ sealed interface LoopExpr {
             return new Access(0, s);
         }
 
+        /** Row-major over {@code shape}; the stride of a size-1 axis does not matter, as it is never stepped. */
         boolean isContiguousFor(int[] shape) {
-            return Arrays.equals(strides, rowMajor(shape).strides);
+            int[] rm = rowMajor(shape).strides;
+            for (int d = 0; d < shape.length; d++) {
+                if (shape[d] != 1 && strides[d] != rm[d]) return false;
+            }
+            return true;
         }
 
         @Override

@@ -20,7 +20,9 @@ class DotStepTest {
             "a:T[7,5] b:T[3,7]. let c:T[5,3] = dot_general[lhs_contract=(0) rhs_contract=(1) lhs_batch=() rhs_batch=()] a b",
             "a:T[4,5,7] b:T[4,7,3]. let c:T[4,5,3] = dot_general[lhs_contract=(2) rhs_contract=(1) lhs_batch=(0) rhs_batch=(0)] a b",
             "a:T[2,5,6,7] b:T[6,7,3]. let c:T[2,5,3] = dot_general[lhs_contract=(2, 3) rhs_contract=(0, 1) lhs_batch=() rhs_batch=()] a b",
-            "a:T[7] b:T[7]. let c:T[] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b");
+            "a:T[7] b:T[7]. let c:T[] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[37,41] b:T[41]. let c:T[37] = dot_general[lhs_contract=(1) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[3,9,41] b:T[3,41]. let c:T[3,9] = dot_general[lhs_contract=(2) rhs_contract=(1) lhs_batch=(0) rhs_batch=(0)] a b");
 
     @Test
     void matmulLayoutsUseTheKernelAndAgreeWithTheInterpreter() {

@@ -99,4 +99,19 @@ class FusedLoopSizesTest {
                 : org.nabla4j.ir.PrimitiveRules.apply(org.nabla4j.ir.Primitive.CONVERT_ELEMENT_TYPE,
                         org.nabla4j.ir.Params.of("new_dtype", t.dtype()), List.of(f64)).getFirst();
     }
+
+    @Test
+    void aDotGeneralThatContractsOnlySizeOneAxesIsAFusedOuterProduct() {
+        Program p = ProgramParser.parse("""
+                { lambda ; a:f32[6,1,1] b:f32[6,1,40]. let
+                    c:f32[6,1,40] = dot_general[lhs_contract=(1) rhs_contract=(1) lhs_batch=(0) rhs_batch=(0)] a b
+                    d:f32[6,1,40] = tanh c
+                  in (d) }""");
+        assertEquals(1, FusionPlanner.plan(p).steps().size());
+        List<Tensor> args = p.inputTypes().stream().map(t -> random(t, new Random(1))).toList();
+        for (int bits : WIDTHS) {
+            CompiledMatchesInterpreterTest.assertClose(Interpreter.run(p, List.of(), args),
+                    CodegenBackend.withVectorBits(bits).compile(p).run(List.of(), args), 1e-5, bits + " bits");
+        }
+    }
 }

@@ -84,9 +84,41 @@ public final class Passes {
         };
     }
 
-    /** The standard pipeline run on traced programs: fold, CSE, then DCE. */
+    /**
+     * Algebraic simplification of identities that hold bit for bit: {@code x*1}, {@code 1*x},
+     * {@code x/1}, {@code x-0} and {@code neg(neg(x))} become {@code x} when the result has x's type.
+     * ({@code x+0} is not one of them: {@code -0.0 + 0.0} is {@code +0.0}.)
+     */
+    public static Program simplifyAlgebra(Program p) {
+        Rewriter r = new Rewriter(p);
+        java.util.Map<Atom, Atom> negated = new HashMap<>();
+        for (Equation e : p.equations()) {
+            List<Atom> ops = r.mapAll(e.operands());
+            AbstractArray out = p.type(e.results().getFirst());
+            Atom same = switch (e.primitive()) {
+                case MUL -> isLiteral(ops.get(1), 1) ? ops.get(0) : isLiteral(ops.get(0), 1) ? ops.get(1) : null;
+                case DIV -> isLiteral(ops.get(1), 1) ? ops.get(0) : null;
+                case SUB -> isLiteral(ops.get(1), 0) ? ops.get(0) : null;
+                case NEG -> negated.get(ops.get(0));
+                default -> null;
+            };
+            if (same != null && r.type(same).equals(out)) {
+                r.bind(e.result(), same);
+                continue;
+            }
+            List<Var> res = r.emit(e, ops);
+            if (e.primitive() == Primitive.NEG) negated.put(res.getFirst(), ops.get(0));
+        }
+        return r.finish();
+    }
+
+    private static boolean isLiteral(Atom a, double v) {
+        return a instanceof Literal l && !l.dtype().isBool() && l.asDouble() == v && !(v == 0 && 1 / l.asDouble() < 0);
+    }
+
+    /** The standard pipeline run on traced programs: fold, simplify identities, CSE, then DCE. */
     public static Program simplify(Program p) {
-        return pipeline(Passes::foldConstants, Passes::cse, Passes::dce).apply(p);
+        return pipeline(Passes::foldConstants, Passes::simplifyAlgebra, Passes::cse, Passes::dce).apply(p);
     }
 
     @SafeVarargs
