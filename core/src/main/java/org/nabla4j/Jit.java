@@ -49,13 +49,33 @@ final class Jit {
         };
     }
 
+    /**
+     * The last signature seen for a call with one concrete array argument, the commonest case:
+     * such a call with the same type skips flattening and the cache lookup (a monomorphic inline cache).
+     */
+    private record SingleArray(AbstractArray type, Compiled compiled) {}
+
+    private volatile SingleArray lastSingle;
+    private final java.util.concurrent.atomic.LongAdder singleHits = new java.util.concurrent.atomic.LongAdder();
+
     Object call(Object[] rawArgs) {
+        SingleArray single = lastSingle;
+        if (single != null && rawArgs.length == 1 && rawArgs[0] instanceof NDArray x && x.isConcrete()
+                && x.abstractType().equals(single.type())) {
+            singleHits.increment();
+            return run(single.compiled(), List.of(x.tensor()), rawArgs);
+        }
         Tracing.Args args = Tracing.Args.of(rawArgs);
         Signature sig = new Signature(args.def(), args.types());
         if (args.anyTraced()) return callTraced(sig, args);
         Compiled e = entry(sig, args);
         List<Tensor> in = new ArrayList<>(args.leaves().size());
         for (NDArray x : args.leaves()) in.add(x.tensor());
+        if (rawArgs.length == 1 && rawArgs[0] instanceof NDArray x) lastSingle = new SingleArray(x.abstractType(), e);
+        return run(e, in, rawArgs);
+    }
+
+    private Object run(Compiled e, List<Tensor> in, Object[] rawArgs) {
         List<Tensor> out = e.executable().run(e.constTensors(), in);
         List<NDArray> leaves = new ArrayList<>(out.size());
         for (Tensor t : out) leaves.add(NDArray.concrete(t));
@@ -180,7 +200,7 @@ final class Jit {
 
     CacheStats stats() {
         synchronized (lock) {
-            return new CacheStats(hits, misses, traces, cache.size(), compileNanos);
+            return new CacheStats(hits + singleHits.sum(), misses, traces, cache.size(), compileNanos);
         }
     }
 
