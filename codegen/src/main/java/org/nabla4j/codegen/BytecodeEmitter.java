@@ -26,12 +26,15 @@ import org.objectweb.asm.MethodVisitor;
  */
 final class BytecodeEmitter {
     static final String VEC = "jdk/incubator/vector/";
+    static final String KERNEL_DESC = "([Ljava/lang/Object;II)V";
     private static final String SCALAR_MATH = "org/nabla4j/ir/ScalarMath";
     private static final String STEP = Type.internal(RuntimeStep.class);
 
     /** Vector width in bits: 0 for scalar code only, or 64/128/256/512, or -1 for the preferred species. */
-    record Options(int vectorBits) {
-        static final Options PREFERRED = new Options(-1);
+    record Options(int vectorBits, int parallelThreshold) {
+        /** Loops of at least this many elements are split across the cores. */
+        static final int DEFAULT_PARALLEL_THRESHOLD = 1 << 16;
+        static final Options PREFERRED = new Options(-1, DEFAULT_PARALLEL_THRESHOLD);
 
         int lanes(DType t) {
             int bits = vectorBits < 0 ? jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() : vectorBits;
@@ -88,8 +91,19 @@ final class BytecodeEmitter {
             if (s instanceof Plan.KernelStep ks) {
                 String name = "k" + kernelIndex++;
                 new KernelWriter(cw, className, name, ks.kernel(), options).write();
-                run.visitVarInsn(ALOAD, 0);
-                run.visitMethodInsn(INVOKESTATIC, className, name, "([Ljava/lang/Object;)V", false);
+                if (KernelSplit.parallel(ks.kernel(), options)) {
+                    // Large loops run in parallel chunks through a run-time step (see ParallelKernel).
+                    run.visitVarInsn(ALOAD, 1);
+                    pushInt(run, stepIndex++);
+                    run.visitInsn(AALOAD);
+                    run.visitVarInsn(ALOAD, 0);
+                    run.visitMethodInsn(INVOKEINTERFACE, STEP, "run", "([Ljava/lang/Object;)V", true);
+                } else {
+                    run.visitVarInsn(ALOAD, 0);
+                    pushInt(run, 0);
+                    pushInt(run, KernelSplit.range(ks.kernel()));
+                    run.visitMethodInsn(INVOKESTATIC, className, name, KERNEL_DESC, false);
+                }
             } else {
                 run.visitVarInsn(ALOAD, 1);
                 pushInt(run, stepIndex++);
@@ -143,6 +157,10 @@ final class BytecodeEmitter {
         private LoopNest nest;
         private int jLocal;
         private DType vectorType;
+        /** The range given to the method is the inner index (rank <= 1), not the outer one. */
+        private boolean split;
+        /** Each output element is written by exactly one outer iteration: assign it, no identity fill. */
+        private boolean assignOnce;
 
         KernelWriter(ClassWriter cw, String owner, String name, Kernel kernel, Options options) {
             this.cw = cw;
@@ -153,30 +171,43 @@ final class BytecodeEmitter {
         }
 
         void write() {
-            mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, "([Ljava/lang/Object;)V", null, null);
+            mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, KERNEL_DESC, null, null);
             mv.visitCode();
-            List<LoopExpr.Access> accesses = new ArrayList<>();
-            collect(kernel.body(), accesses);
-            LoopExpr.Access outAccess = kernel instanceof Kernel.Reduce r ? r.outAccess() : LoopExpr.Access.rowMajor(kernel.shape());
-            accesses.add(outAccess);
-            nest = LoopNest.of(kernel.shape(), accesses);
+            // locals 1 and 2: the [lo, hi) part of the split range (outer index, or inner for rank <= 1)
+            nextLocal = 3;
+            LoopExpr.Access outAccess = KernelSplit.outAccess(kernel);
+            nest = KernelSplit.nestOf(kernel);
             loadArray(kernel.outSlot(), kernel.outType());
             loadArrays(kernel.body());
             vectorType = vectorizable() ? kernel.outType() : null;
-            if (kernel instanceof Kernel.Reduce r) fillIdentity(r);
+            split = KernelSplit.splitsInner(kernel, nest);
+            assignOnce = KernelSplit.assignsEachOutputOnce(kernel, nest);
+            if (kernel instanceof Kernel.Reduce r && !assignOnce) fillIdentity(r);
             for (LoopExpr.Access a : nest.strides.keySet()) baseLocals.put(a, newLocal(1));
             jLocal = newLocal(1);
             int oLocal = newLocal(1);
-            // for (o = 0; o < outer; o++)
+            // for (o = lo; o < hi; o++), or a single pass when the split is over the inner loop
             Label outerTop = new Label(), outerEnd = new Label();
-            pushInt(mv, 0);
+            if (split) {
+                pushInt(mv, 0);
+            } else {
+                mv.visitVarInsn(ILOAD, 1);
+            }
             mv.visitVarInsn(ISTORE, oLocal);
             mv.visitLabel(outerTop);
             mv.visitVarInsn(ILOAD, oLocal);
-            pushInt(mv, nest.outer());
+            if (split) {
+                pushInt(mv, 1);
+            } else {
+                mv.visitVarInsn(ILOAD, 2);
+            }
             mv.visitJumpInsn(IF_ICMPGE, outerEnd);
             computeBases(oLocal);
-            pushInt(mv, 0);
+            if (split) {
+                mv.visitVarInsn(ILOAD, 1);
+            } else {
+                pushInt(mv, 0);
+            }
             mv.visitVarInsn(ISTORE, jLocal);
             if (kernel instanceof Kernel.Reduce r && nest.innerStride(outAccess) == 0) {
                 reduceInner(r, outAccess);
@@ -197,16 +228,6 @@ final class BytecodeEmitter {
             int l = nextLocal;
             nextLocal += size;
             return l;
-        }
-
-        private static void collect(LoopExpr e, List<LoopExpr.Access> out) {
-            switch (e) {
-                case LoopExpr.Load l -> { if (!out.contains(l.access())) out.add(l.access()); }
-                case LoopExpr.Const c -> { }
-                case LoopExpr.Unary u -> collect(u.x(), out);
-                case LoopExpr.Binary b -> { collect(b.a(), out); collect(b.b(), out); }
-                case LoopExpr.Select s -> { collect(s.pred(), out); collect(s.onFalse(), out); collect(s.onTrue(), out); }
-            }
         }
 
         private void loadArrays(LoopExpr e) {
@@ -337,11 +358,11 @@ final class BytecodeEmitter {
             Primitive monoid = kernel instanceof Kernel.Reduce r ? r.monoid() : null;
             if (vectorType != null) {
                 int lanes = options.lanes(t);
-                int upper = nest.inner() - nest.inner() % lanes;
+                int upperLocal = vectorUpper(lanes);
                 Label top = new Label(), end = new Label();
                 mv.visitLabel(top);
                 mv.visitVarInsn(ILOAD, jLocal);
-                pushInt(mv, upper);
+                mv.visitVarInsn(ILOAD, upperLocal);
                 mv.visitJumpInsn(IF_ICMPGE, end);
                 if (monoid != null) {
                     vectorLoadAt(outLocal, outBase, t, 0);
@@ -360,7 +381,7 @@ final class BytecodeEmitter {
             Label top = new Label(), end = new Label();
             mv.visitLabel(top);
             mv.visitVarInsn(ILOAD, jLocal);
-            pushInt(mv, nest.inner());
+            pushInnerEnd();
             mv.visitJumpInsn(IF_ICMPGE, end);
             mv.visitVarInsn(ALOAD, outLocal);
             indexAt(outBase, nest.innerStride(outAccess), 0);
@@ -379,6 +400,27 @@ final class BytecodeEmitter {
             mv.visitIincInsn(jLocal, 1);
             mv.visitJumpInsn(GOTO, top);
             mv.visitLabel(end);
+        }
+
+        /** Pushes the end of the inner loop: hi when the range splits the inner loop, else its length. */
+        private void pushInnerEnd() {
+            if (split) mv.visitVarInsn(ILOAD, 2); else pushInt(mv, nest.inner());
+        }
+
+        /** A local holding the end of the vector loop: j0 + ((end - j0) / lanes) * lanes, from the loop's start j0. */
+        private int vectorUpper(int lanes) {
+            int local = newLocal(1);
+            pushInnerEnd();
+            mv.visitVarInsn(ILOAD, jLocal);
+            mv.visitInsn(ISUB);
+            pushInt(mv, lanes);
+            mv.visitInsn(IDIV);
+            pushInt(mv, lanes);
+            mv.visitInsn(IMUL);
+            mv.visitVarInsn(ILOAD, jLocal);
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, local);
+            return local;
         }
 
         /** A reduction along the inner axis: accumulate in registers, then fold into out[outBase]. */
@@ -438,15 +480,19 @@ final class BytecodeEmitter {
             mv.visitIincInsn(jLocal, 1);
             mv.visitJumpInsn(GOTO, top);
             mv.visitLabel(end);
-            // out[outBase] = combine(out[outBase], acc)
+            // out[outBase] = combine(out[outBase], acc), or = acc when this is the element's only visit
             int outLocal = arrayLocals.get(r.outSlot());
             mv.visitVarInsn(ALOAD, outLocal);
             mv.visitVarInsn(ILOAD, baseLocals.get(outAccess));
-            mv.visitInsn(DUP2);
-            loadScalar(t);
-            ScalarOps.widen(mv, t);
-            ScalarOps.load(mv, acc, accLocal);
-            ScalarOps.combine(mv, r.monoid(), acc);
+            if (assignOnce) {
+                ScalarOps.load(mv, acc, accLocal);
+            } else {
+                mv.visitInsn(DUP2);
+                loadScalar(t);
+                ScalarOps.widen(mv, t);
+                ScalarOps.load(mv, acc, accLocal);
+                ScalarOps.combine(mv, r.monoid(), acc);
+            }
             ScalarOps.narrow(mv, t);
             storeElement(t);
         }

@@ -20,6 +20,7 @@ import org.nabla4j.ir.Tensor;
 public final class CodegenBackend implements Backend {
     private static final AtomicLong COUNTER = new AtomicLong();
     private static final MethodType RUN = MethodType.methodType(void.class, Object[].class, RuntimeStep[].class);
+    private static final MethodType KERNEL = MethodType.methodType(void.class, Object[].class, int.class, int.class);
 
     private final BytecodeEmitter.Options options;
 
@@ -27,15 +28,23 @@ public final class CodegenBackend implements Backend {
         this.options = options;
     }
 
-    /** Vector loops with the machine's preferred width. */
+    /** Vector loops with the machine's preferred width; large loops split across the cores. */
     public static CodegenBackend preferred() { return new CodegenBackend(BytecodeEmitter.Options.PREFERRED); }
+
+    /**
+     * Preferred vector width, with loops of at least {@code elements} elements split across the
+     * cores ({@code 0}: never split). For tests of the parallel path on small arrays.
+     */
+    public static CodegenBackend withParallelThreshold(int elements) {
+        return new CodegenBackend(new BytecodeEmitter.Options(-1, elements));
+    }
 
     /** Vector loops of a forced width in bits (64, 128, 256, 512), or 0 for scalar loops only. */
     public static CodegenBackend withVectorBits(int bits) {
         if (bits != 0 && bits != 64 && bits != 128 && bits != 256 && bits != 512) {
             throw new IllegalArgumentException("vector width must be 0, 64, 128, 256 or 512 bits, got " + bits);
         }
-        return new CodegenBackend(new BytecodeEmitter.Options(bits));
+        return new CodegenBackend(new BytecodeEmitter.Options(bits, BytecodeEmitter.Options.DEFAULT_PARALLEL_THRESHOLD));
     }
 
     @Override
@@ -43,8 +52,13 @@ public final class CodegenBackend implements Backend {
         Plan plan = FusionPlanner.plan(program);
         String name = "org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet();
         byte[] bytes = BytecodeEmitter.emit(name, plan, options);
-        MethodHandle run = define(bytes);
-        return new CompiledProgram(plan, run, runtimeSteps(plan, this));
+        try {
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(bytes, true);
+            MethodHandle run = hidden.findStatic(hidden.lookupClass(), "run", RUN);
+            return new CompiledProgram(plan, run, runtimeSteps(plan, hidden));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("generated class could not be defined", e);
+        }
     }
 
     /** The class bytes the backend would define for {@code program}; for tests and inspection. */
@@ -52,22 +66,22 @@ public final class CodegenBackend implements Backend {
         return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), FusionPlanner.plan(program), options);
     }
 
-    private static MethodHandle define(byte[] bytes) {
-        try {
-            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClass(bytes, true);
-            return hidden.findStatic(hidden.lookupClass(), "run", RUN);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("generated class could not be defined", e);
-        }
-    }
-
-    private static RuntimeStep[] runtimeSteps(Plan plan, Backend backend) {
+    /** The run-time steps in the order the generated run method calls them. */
+    private RuntimeStep[] runtimeSteps(Plan plan, MethodHandles.Lookup hidden) throws ReflectiveOperationException {
         List<RuntimeStep> steps = new ArrayList<>();
+        int kernelIndex = 0;
         for (Plan.Step s : plan.steps()) {
-            if (s instanceof Plan.InterpretStep is) {
+            if (s instanceof Plan.KernelStep ks) {
+                String name = "k" + kernelIndex++;
+                if (KernelSplit.parallel(ks.kernel(), options)) {
+                    MethodHandle k = hidden.findStatic(hidden.lookupClass(), name, KERNEL);
+                    boolean inner = KernelSplit.splitsInner(ks.kernel(), KernelSplit.nestOf(ks.kernel()));
+                    steps.add(new ParallelKernel(k, KernelSplit.range(ks.kernel()), inner));
+                }
+            } else if (s instanceof Plan.InterpretStep is) {
                 RuntimeStep dot = is.equation().primitive() == org.nabla4j.ir.Primitive.DOT_GENERAL
                         ? DotStep.tryCreate(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()) : null;
-                steps.add(dot != null ? dot : new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), backend));
+                steps.add(dot != null ? dot : new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), this));
             }
         }
         return steps.toArray(RuntimeStep[]::new);

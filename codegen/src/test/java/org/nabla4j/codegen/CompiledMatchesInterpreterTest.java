@@ -30,6 +30,19 @@ class CompiledMatchesInterpreterTest {
     static final int[] WIDTHS = {0, 64, 128, 256, 512};
 
     @TestFactory
+    Stream<DynamicTest> randomProgramsWithEveryLoopSplitAcrossCores() {
+        return Stream.of(DType.F32, DType.F64).map(dtype -> DynamicTest.dynamicTest(dtype + " split", () -> {
+            CodegenBackend backend = CodegenBackend.withParallelThreshold(1);
+            RandomPrograms.Config config = RandomPrograms.Config.defaults().withDType(dtype).withMaxElements(300).withDims(0, 9);
+            for (int i = 0; i < TRIES; i++) {
+                RandomPrograms.Case c = RandomPrograms.generate(config, 77_000L + i);
+                Program p = Passes.simplify(c.program());
+                assertClose(c.run(p), backend.compile(p).run(c.consts(), c.args()), dtype == DType.F32 ? 1e-4 : 1e-9, c);
+            }
+        }));
+    }
+
+    @TestFactory
     Stream<DynamicTest> randomProgramsAtEveryWidth() {
         return Stream.of(DType.F32, DType.F64).flatMap(dtype -> java.util.Arrays.stream(WIDTHS).mapToObj(bits ->
                 DynamicTest.dynamicTest(dtype + " at " + bits + " bits", () -> {

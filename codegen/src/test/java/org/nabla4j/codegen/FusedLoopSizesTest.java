@@ -73,6 +73,10 @@ class FusedLoopSizesTest {
                         CompiledMatchesInterpreterTest.assertClose(expected, backend.compile(p).run(List.of(), args),
                                 dtype == DType.F32 ? 1e-5 : 1e-12, bits + " bits");
                     }
+                    CodegenBackend split = CodegenBackend.withParallelThreshold(1);
+                    CompiledMatchesInterpreterTest.verify(split.bytecode(p));
+                    CompiledMatchesInterpreterTest.assertClose(expected, split.compile(p).run(List.of(), args),
+                            dtype == DType.F32 ? 1e-5 : 1e-12, "split across cores");
                 }))));
     }
 
