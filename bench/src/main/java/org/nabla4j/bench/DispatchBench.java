@@ -6,19 +6,24 @@ import org.nabla4j.NDArray;
 import org.nabla4j.Nabla;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Per-call overhead on a tiny array (W7): {@code x * 2 + 1} on 8 f32 elements, eagerly (two
- * dispatched operations) and through a cached {@code jit} call. Twin: {@code bench/numpy/dispatch.py}.
+ * dispatched operations) and through a cached {@code jit} call (W7 is {@code jit}). Twins:
+ * {@code bench/numpy/dispatch.py} and {@code bench/numpy/twins.py w7}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class DispatchBench {
     private NDArray x;
     private Function<NDArray, NDArray> jitted;
