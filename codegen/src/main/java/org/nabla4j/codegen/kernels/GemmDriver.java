@@ -128,6 +128,10 @@ final class GemmDriver {
         if (b0 >= b1 || i0 >= i1 || j0 >= j1) return;
         boolean f64 = c instanceof double[];
         int mr = kernel.mr(), nr = kernel.nr(), k = s.k();
+        if (s.n() == 1 && k > 0) {
+            matvec(kernel, s, a, aOff, b, bOff, c, cOff, bias, biasOff, b0, b1, i0, i1, f64);
+            return;
+        }
         int mcMax = Math.min(kernel.mc(), i1 - i0), ncMax = Math.min(kernel.nc(), j1 - j0), kcMax = Math.min(kernel.kc(), k);
         Scratch scratch = SCRATCH.get();
         Object packedA = scratch.get(Scratch.PACKED_A, f64, ceilDiv(mcMax, mr) * mr * kcMax);
@@ -158,6 +162,30 @@ final class GemmDriver {
                     pc += kc;
                 } while (pc < k);
             }
+        }
+    }
+
+    /**
+     * {@code C[i0..i1, 0] = epilogue(A · b)} for a single column: {@link TileKernel#matvec} on A as
+     * it is stored, with B's column copied to contiguous scratch when it is strided.
+     */
+    private static void matvec(TileKernel kernel, MatmulSpec s, Object a, int aOff, Object b, int bOff,
+                               Object c, int cOff, Object bias, int biasOff, int b0, int b1, int i0, int i1, boolean f64) {
+        int m = i1 - i0, k = s.k(), lda = s.lda(), ldb = s.ldb();
+        boolean strided = !s.transB() && ldb != 1;
+        Scratch scratch = SCRATCH.get();
+        Object column = strided ? scratch.get(Scratch.PACKED_B, f64, k) : b;
+        Object out = scratch.get(Scratch.PACKED_A, f64, m);
+        int mode = (s.epilogue().accumulate() ? TileMode.LOAD_C : 0) | TileMode.lastBlock(s.epilogue());
+        int bo = biasOff + (s.epilogue().bias() == Epilogue.Bias.ALONG_M ? i0 : 0);
+        for (int t = b0; t < b1; t++) {
+            int bt = bOff + t * s.strideB(), ct = cOff + t * s.strideC() + i0 * s.ldc();
+            if (strided && f64) Pack.packB((double[]) b, bt, ldb, false, k, 1, 1, (double[]) column);
+            else if (strided) Pack.packB((float[]) b, bt, ldb, false, k, 1, 1, (float[]) column);
+            kernel.matvec(a, aOff + t * s.strideA() + (s.transA() ? i0 : i0 * lda), lda, s.transA(),
+                    column, strided ? 0 : bt, m, k, out);
+            if (f64) Epilogues.store((double[]) out, 1, m, 1, (double[]) c, ct, s.ldc(), mode, (double[]) bias, bo);
+            else Epilogues.store((float[]) out, 1, m, 1, (float[]) c, ct, s.ldc(), mode, (float[]) bias, bo);
         }
     }
 

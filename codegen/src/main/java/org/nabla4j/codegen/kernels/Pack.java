@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * Copies a block of A or B into the panel layout of {@link TileKernel}, reading either storage
  * order, so the micro-kernel always streams contiguous memory and never sees a transpose or an
- * edge. A panel is {@code w} wide ({@code mr} for A, {@code nr} for B, always a multiple of 4):
+ * edge. A panel is {@code w} wide ({@code mr} for A, {@code nr} for B, a multiple of 4; or 1 for
+ * copying a strided column of B to contiguous memory):
  * element {@code x} of the panel side at depth {@code p} goes to
  * {@code dst[(x / w)·w·kc + p·w + x % w]}; the last panel is padded with zeros.
  *

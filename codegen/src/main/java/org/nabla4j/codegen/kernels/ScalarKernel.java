@@ -44,6 +44,28 @@ final class ScalarKernel implements TileKernel {
         }
     }
 
+    @Override
+    public void matvec(Object a, int aOff, int lda, boolean trans, Object x, int xOff, int m, int k, Object out) {
+        if (f64) matvec((double[]) a, aOff, lda, trans, (double[]) x, xOff, m, k, (double[]) out);
+        else matvec((float[]) a, aOff, lda, trans, (float[]) x, xOff, m, k, (float[]) out);
+    }
+
+    private static void matvec(float[] a, int aOff, int lda, boolean trans, float[] x, int xOff, int m, int k, float[] out) {
+        for (int i = 0; i < m; i++) {
+            float sum = 0;
+            for (int p = 0; p < k; p++) sum += a[aOff + (trans ? p * lda + i : i * lda + p)] * x[xOff + p];
+            out[i] = sum;
+        }
+    }
+
+    private static void matvec(double[] a, int aOff, int lda, boolean trans, double[] x, int xOff, int m, int k, double[] out) {
+        for (int i = 0; i < m; i++) {
+            double sum = 0;
+            for (int p = 0; p < k; p++) sum += a[aOff + (trans ? p * lda + i : i * lda + p)] * x[xOff + p];
+            out[i] = sum;
+        }
+    }
+
     private static void tile(float[] a, int ao, float[] b, int bo, int kc, float[] t) {
         java.util.Arrays.fill(t, 0, MR * NR, 0f);
         for (int p = 0; p < kc; p++) {

@@ -39,4 +39,12 @@ interface TileKernel {
      */
     void block(Object packedA, Object packedB, int mc, int nc, int kc,
                Object c, int cOff, int ldc, int mode, Object bias, int biasOff, Object tile);
+
+    /**
+     * A matrix-vector product, where a tile would waste all but one of its columns:
+     * {@code out[i] = Σ_p A[i][p]·x[xOff + p]} for {@code i < m}, with
+     * {@code A[i][p] = a[aOff + (trans ? p*lda + i : i*lda + p)]}, unpacked. Row-major A takes one
+     * dot product per row; transposed A adds {@code x[p]} times its rows, in chunks that stay in L1.
+     */
+    void matvec(Object a, int aOff, int lda, boolean trans, Object x, int xOff, int m, int k, Object out);
 }

@@ -34,6 +34,8 @@ final class VectorKernelF32 implements TileKernel {
     static final int MC = 144 * 1024 / (KC * Float.BYTES) / MR * MR;
     /** Columns of a packed B block, which lives in L3. */
     static final int NC = 4096 / NR * NR;
+    /** Elements of the output a transposed matrix-vector product accumulates at once (16 KiB at f32). */
+    static final int MATVEC_CHUNK = 4096;
     private static final float[] ZEROS = new float[NR];
 
     @Override public int mr() { return MR; }
@@ -62,6 +64,44 @@ final class VectorKernelF32 implements TileKernel {
                 }
             }
         }
+    }
+
+    @Override
+    public void matvec(Object aArray, int aOff, int lda, boolean trans, Object xArray, int xOff, int m, int k, Object outArray) {
+        float[] a = (float[]) aArray, x = (float[]) xArray, out = (float[]) outArray;
+        if (!trans) {
+            for (int i = 0; i < m; i++) out[i] = dot(a, aOff + i * lda, x, xOff, k);
+            return;
+        }
+        for (int i0 = 0; i0 < m; i0 += MATVEC_CHUNK) {
+            int len = Math.min(MATVEC_CHUNK, m - i0);
+            java.util.Arrays.fill(out, i0, i0 + len, 0f);
+            for (int p = 0; p < k; p++) axpy(x[xOff + p], a, aOff + p * lda + i0, out, i0, len);
+        }
+    }
+
+    /** {@code Σ a[ao + p]·x[xo + p]} over {@code p < k}: four vector accumulators, a vector tail, a scalar tail. */
+    private static float dot(float[] a, int ao, float[] x, int xo, int k) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 4 * L <= k; p += 4 * L) {
+            s0 = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, x, xo + p), s0);
+            s1 = FloatVector.fromArray(S, a, ao + p + L).fma(FloatVector.fromArray(S, x, xo + p + L), s1);
+            s2 = FloatVector.fromArray(S, a, ao + p + 2 * L).fma(FloatVector.fromArray(S, x, xo + p + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, a, ao + p + 3 * L).fma(FloatVector.fromArray(S, x, xo + p + 3 * L), s3);
+        }
+        for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, x, xo + p), s0);
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) sum += a[ao + p] * x[xo + p];
+        return sum;
+    }
+
+    /** {@code out[o + i] += alpha·a[ao + i]} for {@code i < len}: a vector loop, then a scalar tail. */
+    private static void axpy(float alpha, float[] a, int ao, float[] out, int o, int len) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (; i + L <= len; i += L) FloatVector.fromArray(S, a, ao + i).fma(av, FloatVector.fromArray(S, out, o + i)).intoArray(out, o + i);
+        for (; i < len; i++) out[o + i] += alpha * a[ao + i];
     }
 
     /** One full MR × NR tile: the k loop, the store, then the epilogue. */

@@ -31,6 +31,8 @@ final class VectorKernelF64 implements TileKernel {
     static final int MC = 144 * 1024 / (KC * Double.BYTES) / MR * MR;
     /** Columns of a packed B block, which lives in L3. */
     static final int NC = 4096 / NR * NR;
+    /** Elements of the output a transposed matrix-vector product accumulates at once (32 KiB at f64). */
+    static final int MATVEC_CHUNK = 4096;
     private static final double[] ZEROS = new double[NR];
 
     @Override public int mr() { return MR; }
@@ -59,6 +61,44 @@ final class VectorKernelF64 implements TileKernel {
                 }
             }
         }
+    }
+
+    @Override
+    public void matvec(Object aArray, int aOff, int lda, boolean trans, Object xArray, int xOff, int m, int k, Object outArray) {
+        double[] a = (double[]) aArray, x = (double[]) xArray, out = (double[]) outArray;
+        if (!trans) {
+            for (int i = 0; i < m; i++) out[i] = dot(a, aOff + i * lda, x, xOff, k);
+            return;
+        }
+        for (int i0 = 0; i0 < m; i0 += MATVEC_CHUNK) {
+            int len = Math.min(MATVEC_CHUNK, m - i0);
+            java.util.Arrays.fill(out, i0, i0 + len, 0d);
+            for (int p = 0; p < k; p++) axpy(x[xOff + p], a, aOff + p * lda + i0, out, i0, len);
+        }
+    }
+
+    /** {@code Σ a[ao + p]·x[xo + p]} over {@code p < k}: four vector accumulators, a vector tail, a scalar tail. */
+    private static double dot(double[] a, int ao, double[] x, int xo, int k) {
+        DoubleVector s0 = DoubleVector.zero(S), s1 = DoubleVector.zero(S), s2 = DoubleVector.zero(S), s3 = DoubleVector.zero(S);
+        int p = 0;
+        for (; p + 4 * L <= k; p += 4 * L) {
+            s0 = DoubleVector.fromArray(S, a, ao + p).fma(DoubleVector.fromArray(S, x, xo + p), s0);
+            s1 = DoubleVector.fromArray(S, a, ao + p + L).fma(DoubleVector.fromArray(S, x, xo + p + L), s1);
+            s2 = DoubleVector.fromArray(S, a, ao + p + 2 * L).fma(DoubleVector.fromArray(S, x, xo + p + 2 * L), s2);
+            s3 = DoubleVector.fromArray(S, a, ao + p + 3 * L).fma(DoubleVector.fromArray(S, x, xo + p + 3 * L), s3);
+        }
+        for (; p + L <= k; p += L) s0 = DoubleVector.fromArray(S, a, ao + p).fma(DoubleVector.fromArray(S, x, xo + p), s0);
+        double sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) sum += a[ao + p] * x[xo + p];
+        return sum;
+    }
+
+    /** {@code out[o + i] += alpha·a[ao + i]} for {@code i < len}: a vector loop, then a scalar tail. */
+    private static void axpy(double alpha, double[] a, int ao, double[] out, int o, int len) {
+        DoubleVector av = DoubleVector.broadcast(S, alpha);
+        int i = 0;
+        for (; i + L <= len; i += L) DoubleVector.fromArray(S, a, ao + i).fma(av, DoubleVector.fromArray(S, out, o + i)).intoArray(out, o + i);
+        for (; i < len; i++) out[o + i] += alpha * a[ao + i];
     }
 
     /** One full MR × NR tile: the k loop, the store, then the epilogue. */

@@ -53,6 +53,29 @@ class GemmTest {
     }
 
     @Test
+    void aSingleColumnIsAMatrixVectorProductInEveryLayoutAndWidth() {
+        for (int bits : new int[] {0, 128, 256, 512}) {
+            Gemm gemm = Gemm.withVectorBits(bits);
+            long seed = 0;
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    for (int padB : new int[] {0, 2}) {
+                        for (Epilogue e : List.of(Epilogue.NONE, BIAS_TANH_ACC, Epilogue.of(Epilogue.Bias.ALONG_M, Activation.RELU))) {
+                            GemmCase c = new GemmCase(2, 37, 1, 45, transA, transB, 1, padB, 2, 1, 2, 3, false, e, 1, seed++);
+                            c.checkF32(gemm);
+                            c.checkF64(gemm);
+                        }
+                    }
+                }
+            }
+        }
+        GemmCase tall = new GemmCase(1, 5000, 1, 450, true, false, 0, 3, 0, 0, 0, 0, false, BIAS_TANH_ACC, 2, 11);
+        assertEquals(2, GemmDriver.parts(tall.spec(), KernelConfig.kernel(KernelConfig.DEFAULT_BITS, false)));
+        tall.checkF32(PREFERRED);
+        tall.checkF64(PREFERRED);
+    }
+
+    @Test
     void aBatchOverASharedBIsOneTallerProduct() {
         GemmCase shared = new GemmCase(3, 5, 18, 7, false, true, 1, 0, 2, 0, 0, 0, true, BIAS_TANH_ACC, 1, 9);
         MatmulSpec folded = GemmDriver.folded(shared.spec());
