@@ -234,10 +234,9 @@ def main():
              f"`{first.get('jvm', '?')}`; JVM options `{' '.join(first.get('jvmArgs', []))}`.")
     L.append("- JMH 1.37, mode average time, settings (forks, warm-up iterations × time, measurement iterations × time, threads): "
              + "; ".join(f"{f} fork, {wi} × {wt}, {mi} × {mt}, {t} thread" for f, wi, wt, mi, mt, t in settings) + ".")
-    L.append("- Threads: each JMH benchmark calls from one thread. In nabla4j the fused loops run on the calling thread "
-             "(codegen does not split loops across cores yet) and so does the interpreter fallback; `dot_general` runs on the "
-             f"packed GEMM kernel with `Runtime.availableProcessors()` threads ({os.cpu_count()} here); MatmulBench (W4) sets "
-             "the kernel's thread count itself. "
+    L.append("- Threads: each JMH benchmark calls from one thread. nabla4j splits fused loops of 64K+ elements and "
+             f"`dot_general`'s GEMM across `Runtime.availableProcessors()` threads ({os.cpu_count()} here); smaller loops and "
+             "the interpreter fallback run on the calling thread; MatmulBench (W4) sets the kernel's thread count itself. "
              f"NumPy {meta.get('numpy', '?')} on Python {meta.get('python', '?')}: ufuncs and reductions single-threaded; "
              f"BLAS calls (`@`, `np.dot`) in OpenBLAS with {blas.get('threads', '?')} threads, core `{blas.get('corename', '?')}` "
              f"(`{blas.get('config', '?')}`), OpenBLAS environment overrides: {blas.get('env') or 'none'} "
