@@ -27,9 +27,12 @@ final class GemmDriver {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
+    /** The most parts a call is cut into: one per core (at least two, so splitting is always testable). */
+    private static final int MAX_PARTS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     /** The worker pool, created on the first multi-threaded call; daemon threads, one per core. */
     private static final class Pool {
-        static final ForkJoinPool POOL = new ForkJoinPool(Math.max(2, Runtime.getRuntime().availableProcessors()));
+        static final ForkJoinPool POOL = new ForkJoinPool(MAX_PARTS);
     }
 
     /** One call's arguments, for the parts that run on other threads. */
@@ -103,9 +106,12 @@ final class GemmDriver {
                 0, 0, 0, s.epilogue(), s.threads());
     }
 
-    /** How many parts to cut the call into: at most the threads allowed, the work and the tiles. */
+    /**
+     * How many parts to cut the call into: at most the threads allowed, the cores (each part packs
+     * its own B, so more parts than cores only add work), the work and the tiles.
+     */
     static int parts(MatmulSpec spec, TileKernel kernel) {
-        int parts = (int) Math.min(spec.threads(), Math.max(1, spec.flops() / MIN_FLOPS_PER_TASK));
+        int parts = (int) Math.min(Math.min(spec.threads(), MAX_PARTS), Math.max(1, spec.flops() / MIN_FLOPS_PER_TASK));
         if (parts <= 1 || spec.batch() >= parts) return Math.max(parts, 1);
         int units = splitsRows(spec, kernel) ? ceilDiv(spec.m(), kernel.mr()) : ceilDiv(spec.n(), kernel.nr());
         return Math.min(parts, units);

@@ -40,7 +40,7 @@ import java.util.Objects;
  * @param strideC distance between batches of C
  * @param epilogue bias, activation and accumulation
  * @param threads the most threads the call may use, {@code >= 1}; 1 runs on the caller only.
- *     Small problems use fewer threads than allowed.
+ *     Small problems, and machines with fewer cores, use fewer threads than allowed.
  */
 public record MatmulSpec(int batch, int m, int n, int k, boolean transA, boolean transB,
                          int lda, int ldb, int ldc, int strideA, int strideB, int strideC,
