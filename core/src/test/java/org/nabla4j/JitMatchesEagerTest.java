@@ -2,6 +2,7 @@ package org.nabla4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -64,8 +65,18 @@ class JitMatchesEagerTest {
             NDArray jitted = Nabla.jit(f).apply(x, y);
             assertArrayEquals(eager.shape(), jitted.shape());
             assertEquals(eager.dtype(), jitted.dtype());
-            // The jitted program is simplified (folded, CSE'd) but computes the same float operations.
-            assertArrayEquals(eager.toFloatArray(), jitted.toFloatArray(), 1e-5f);
+            // Compiled code may use vector transcendentals (a few ulps) and another summation order,
+            // so values agree to a relative 1e-5 of the largest magnitude; NaN and infinities exactly.
+            float[] e = eager.toFloatArray(), j = jitted.toFloatArray();
+            double scale = 1;
+            for (float v : e) if (Float.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < e.length; i++) {
+                if (!Float.isFinite(e[i])) {
+                    assertEquals(e[i], j[i], "element " + i);
+                } else {
+                    assertTrue(Math.abs(e[i] - j[i]) <= 1e-5 * scale, "element " + i + ": " + e[i] + " vs " + j[i]);
+                }
+            }
         });
     }
 }
