@@ -3,41 +3,47 @@ package org.nabla4j.codegen;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a generated loop in parallel parts: the range {@code [0, range)} is cut into one part per
- * core (aligned to 64 so vector main loops stay whole), the caller runs the first and the common
- * fork-join pool the others.
+ * Runs a generated loop in parallel parts: the range {@code [0, range)} is cut into a few parts
+ * per core (aligned to 64 so vector main loops stay whole), and the caller and one pool task per
+ * other core take parts until none are left. Taking parts, rather than one fixed half each, keeps
+ * a busy core from holding up the call.
  */
 final class ParallelKernel implements RuntimeStep {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+    private static final int PARTS_PER_CORE = 4;
     private static final int ALIGN = 64;
 
     private final MethodHandle kernel;
     private final int range;
-    private final boolean alignParts;
+    private final int partSize;
 
     /** @param kernel a generated {@code (Object[] buffers, int lo, int hi)void} method */
     ParallelKernel(MethodHandle kernel, int range, boolean alignParts) {
         this.kernel = kernel;
         this.range = range;
-        this.alignParts = alignParts;
+        int parts = Math.min(range, CORES * PARTS_PER_CORE);
+        int size = (range + parts - 1) / parts;
+        this.partSize = alignParts ? (size + ALIGN - 1) / ALIGN * ALIGN : size;
     }
 
     @Override
     public void run(Object[] buffers) {
-        int parts = Math.min(CORES, range);
-        int size = (range + parts - 1) / parts;
-        if (alignParts) size = (size + ALIGN - 1) / ALIGN * ALIGN;
+        AtomicInteger next = new AtomicInteger();
+        int helpers = Math.min(CORES - 1, (range + partSize - 1) / partSize - 1);
         @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] others = new ForkJoinTask[parts];
-        int n = 0;
-        for (int lo = size; lo < range; lo += size) {
-            int from = lo, to = Math.min(range, lo + size);
-            others[n++] = ForkJoinPool.commonPool().submit(() -> call(buffers, from, to), null);
+        ForkJoinTask<Void>[] tasks = new ForkJoinTask[helpers];
+        for (int i = 0; i < helpers; i++) tasks[i] = ForkJoinPool.commonPool().submit(() -> takeParts(buffers, next), null);
+        takeParts(buffers, next);
+        for (ForkJoinTask<Void> t : tasks) t.join();
+    }
+
+    private void takeParts(Object[] buffers, AtomicInteger next) {
+        for (int lo = next.getAndAdd(partSize); lo < range; lo = next.getAndAdd(partSize)) {
+            call(buffers, lo, Math.min(range, lo + partSize));
         }
-        call(buffers, 0, Math.min(range, size));
-        for (int i = 0; i < n; i++) others[i].join();
     }
 
     private void call(Object[] buffers, int lo, int hi) {
