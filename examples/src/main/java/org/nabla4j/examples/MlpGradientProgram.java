@@ -30,7 +30,9 @@ public final class MlpGradientProgram {
 
     private MlpGradientProgram() {}
 
+    /** Arguments: {@code --print} shows the gradient program; {@code --interpreter} runs jit in the IR interpreter. */
     public static void main(String[] args) {
+        if (java.util.Arrays.asList(args).contains("--interpreter")) Nabla.config().useInterpreter();
         Digits d = Digits.load();
         Random r = new Random(0);
         int hidden = 32;
@@ -43,7 +45,7 @@ public final class MlpGradientProgram {
         Program raw = Autodiff.vjpUnsimplified(forward.program(), wrtParams);
         Program simplified = Passes.simplify(raw);
         System.out.printf("loss program: %d equations%n", forward.program().equations().size());
-        if (args.length > 0 && args[0].equals("--print")) System.out.println(simplified);
+        if (java.util.Arrays.asList(args).contains("--print")) System.out.println(simplified);
         System.out.printf("value-and-gradient program: %d equations as emitted, %d after folding, CSE and DCE%n",
                 raw.equations().size(), simplified.equations().size());
 
