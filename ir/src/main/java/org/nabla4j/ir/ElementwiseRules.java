@@ -119,6 +119,14 @@ final class ElementwiseRules {
             Object dst = Tensor.allocate(out, x.size());
             Object src = x.data();
             boolean floatPath = x.dtype().isFloating() || onIntegral == null;
+            if (src instanceof float[] fs && dst instanceof float[] fd) {
+                for (int i = 0; i < fs.length; i++) fd[i] = (float) onFloat.applyAsDouble(fs[i]);
+                return Tensor.wrap(new AbstractArray(out, x.shape()), dst);
+            }
+            if (src instanceof double[] ds && dst instanceof double[] dd) {
+                for (int i = 0; i < ds.length; i++) dd[i] = onFloat.applyAsDouble(ds[i]);
+                return Tensor.wrap(new AbstractArray(out, x.shape()), dst);
+            }
             for (int i = 0; i < x.size(); i++) {
                 if (floatPath) {
                     Tensor.setDouble(dst, i, onFloat.applyAsDouble(Tensor.getDouble(src, i)));
@@ -150,6 +158,15 @@ final class ElementwiseRules {
             int sa = a.size() == n ? 1 : 0, sb = b.size() == n ? 1 : 0;
             Object da = a.data(), db = b.data();
             boolean floatPath = a.dtype().isFloating() || onIntegral == null;
+            // Same arithmetic, typed loops: the common float cases skip the per-element dtype dispatch.
+            if (da instanceof float[] fa && db instanceof float[] fb && dst instanceof float[] fo) {
+                for (int i = 0; i < n; i++) fo[i] = (float) onFloat.applyAsDouble(fa[i * sa], fb[i * sb]);
+                return Tensor.wrap(new AbstractArray(outType, s), dst);
+            }
+            if (da instanceof double[] xa && db instanceof double[] xb && dst instanceof double[] xo) {
+                for (int i = 0; i < n; i++) xo[i] = onFloat.applyAsDouble(xa[i * sa], xb[i * sb]);
+                return Tensor.wrap(new AbstractArray(outType, s), dst);
+            }
             for (int i = 0; i < n; i++) {
                 if (floatPath) {
                     Tensor.setDouble(dst, i, onFloat.applyAsDouble(Tensor.getDouble(da, i * sa), Tensor.getDouble(db, i * sb)));
