@@ -2,6 +2,8 @@ package org.nabla4j.codegen.kernels;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * The outer loops of the blocked GEMM (GotoBLAS / BLIS order) and the split across threads.
@@ -75,20 +77,108 @@ final class GemmDriver {
             loops(kernel, spec, a, aOff, b, bOff, c, cOff, bias, biasOff, 0, spec.batch(), 0, spec.m(), 0, spec.n());
             return;
         }
+        if (SharedB.applies(spec, kernel)) {
+            SharedB shared = new SharedB(kernel, spec, a, aOff, b, bOff, c, cOff, bias, biasOff, parts);
+            inParallel(parts, part -> shared.pack());
+            inParallel(parts, part -> shared.compute());
+            return;
+        }
         Call call = new Call(kernel, spec, a, aOff, b, bOff, c, cOff, bias, biasOff);
+        inParallel(parts, part -> call.part(part, parts));
+    }
+
+    /** Runs {@code part(0)} on the caller and {@code part(1..parts-1)} on the pool; returns when all are done. */
+    private static void inParallel(int parts, IntConsumer part) {
         ForkJoinTask<?>[] others = new ForkJoinTask<?>[parts - 1];
         for (int i = 1; i < parts; i++) {
-            Call shared = call;
             int index = i;
-            others[i - 1] = Pool.POOL.submit(() -> shared.part(index, parts));
+            others[i - 1] = Pool.POOL.submit(() -> part.accept(index));
         }
         try {
-            call.part(0, parts);
+            part.accept(0);
         } finally {
+            // a task no worker has taken yet is run here by the joining thread
             for (ForkJoinTask<?> task : others) task.quietlyJoin();
         }
         for (ForkJoinTask<?> task : others) {
             if (task.isCompletedAbnormally()) throw new IllegalStateException("a matmul part failed", task.getException());
+        }
+    }
+
+    /** The most elements of a whole packed B that the parts of a call share (16 MiB of f32). */
+    static final int SHARED_B_MAX = 1 << 22;
+
+    /**
+     * A multi-threaded product cut along m with B packed once for all parts: first the parts pack
+     * the k blocks of B, taking blocks until none are left; then they take row blocks of C until
+     * none are left, each packing its own A. A part on a core that is busy with something else
+     * takes fewer blocks instead of holding up the call, and no part packs B again.
+     */
+    private static final class SharedB {
+        private final TileKernel kernel;
+        private final MatmulSpec s;
+        private final Object a, b, c, bias;
+        private final int aOff, bOff, cOff, biasOff, kc, rows;
+        private final Object[] blocks;
+        private final AtomicInteger nextPack = new AtomicInteger(), nextRows = new AtomicInteger();
+
+        /** One batch (after folding), cut along m, B a single column block that fits {@link #SHARED_B_MAX}. */
+        static boolean applies(MatmulSpec s, TileKernel kernel) {
+            long padded = (long) ceilDiv(s.n(), kernel.nr()) * kernel.nr();
+            return s.batch() == 1 && s.n() > 1 && s.k() > 0 && s.n() <= kernel.nc() && splitsRows(s, kernel)
+                    && padded * s.k() <= SHARED_B_MAX;
+        }
+
+        SharedB(TileKernel kernel, MatmulSpec s, Object a, int aOff, Object b, int bOff, Object c, int cOff,
+                Object bias, int biasOff, int parts) {
+            this.kernel = kernel;
+            this.s = s;
+            this.a = a;
+            this.b = b;
+            this.c = c;
+            this.bias = bias;
+            this.aOff = aOff;
+            this.bOff = bOff;
+            this.cOff = cOff;
+            this.biasOff = biasOff;
+            this.kc = Math.min(kernel.kc(), s.k());
+            // about four row blocks per part, in whole tiles, at most one packed A block
+            int mr = kernel.mr();
+            this.rows = Math.min(kernel.mc() / mr * mr, Math.max(mr, ceilDiv(ceilDiv(s.m(), 4 * parts), mr) * mr));
+            int padded = ceilDiv(s.n(), kernel.nr()) * kernel.nr();
+            this.blocks = SCRATCH.get().blocks(c instanceof double[], ceilDiv(s.k(), kc), kc * padded);
+        }
+
+        /** Packs k blocks of B into {@link #blocks} until none are left. */
+        void pack() {
+            int ldb = s.ldb();
+            for (int i; (i = nextPack.getAndIncrement()) < blocks.length && i * kc < s.k(); ) {
+                int pc = i * kc, depth = Math.min(kc, s.k() - pc), bo = bOff + (s.transB() ? pc : pc * ldb);
+                if (c instanceof double[]) Pack.packB((double[]) b, bo, ldb, s.transB(), depth, s.n(), kernel.nr(), (double[]) blocks[i]);
+                else Pack.packB((float[]) b, bo, ldb, s.transB(), depth, s.n(), kernel.nr(), (float[]) blocks[i]);
+            }
+        }
+
+        /** Computes row blocks of C, all k blocks each, until none are left. */
+        void compute() {
+            boolean f64 = c instanceof double[];
+            int mr = kernel.mr(), k = s.k(), lda = s.lda(), ldc = s.ldc();
+            Scratch scratch = SCRATCH.get();
+            Object packedA = scratch.get(Scratch.PACKED_A, f64, rows * kc);
+            Object tile = scratch.get(Scratch.TILE, f64, mr * kernel.nr());
+            int lastBits = TileMode.lastBlock(s.epilogue());
+            boolean accumulate = s.epilogue().accumulate(), biasM = s.epilogue().bias() == Epilogue.Bias.ALONG_M;
+            for (int u; (long) (u = nextRows.getAndIncrement()) * rows < s.m(); ) {
+                int i0 = u * rows, mc = Math.min(rows, s.m() - i0);
+                for (int pc = 0, block = 0; pc < k; pc += kc, block++) {
+                    int depth = Math.min(kc, k - pc), ao = aOff + (s.transA() ? pc * lda + i0 : i0 * lda + pc);
+                    if (f64) Pack.packA((double[]) a, ao, lda, s.transA(), mc, depth, mr, (double[]) packedA);
+                    else Pack.packA((float[]) a, ao, lda, s.transA(), mc, depth, mr, (float[]) packedA);
+                    int mode = (pc > 0 || accumulate ? TileMode.LOAD_C : 0) | (pc + depth >= k ? lastBits : 0);
+                    kernel.block(packedA, blocks[block], mc, s.n(), depth, c, cOff + i0 * ldc, ldc, mode,
+                            bias, biasOff + (biasM ? i0 : 0), tile);
+                }
+            }
         }
     }
 

@@ -48,6 +48,14 @@ class GemmTest {
             c.checkF32(PREFERRED);
             c.checkF64(PREFERRED);
         }
+        // cut along m, B packed once for both parts: several k blocks, both storage orders, odd sizes
+        GemmCase shared = new GemmCase(1, 301, 40, 600, true, true, 1, 1, 1, 1, 2, 3, false,
+                new Epilogue(Epilogue.Bias.ALONG_M, Activation.RELU, true), 2, 13);
+        assertEquals(2, GemmDriver.parts(shared.spec(), kernel));
+        for (Gemm gemm : List.of(PREFERRED, SCALAR, Gemm.withVectorBits(128))) {
+            shared.checkF32(gemm);
+            shared.checkF64(gemm);
+        }
         assertEquals(1, GemmDriver.parts(dense(1, 64, 64, 64, Epilogue.NONE, 2).spec(), kernel), "small calls stay on one thread");
         assertEquals(1, GemmDriver.parts(dense(1, 512, 512, 512, Epilogue.NONE, 1).spec(), kernel), "one thread allowed");
     }
