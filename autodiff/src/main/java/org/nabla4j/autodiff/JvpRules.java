@@ -1,7 +1,6 @@
 package org.nabla4j.autodiff;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import org.nabla4j.DType;
 import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Axes;
 import org.nabla4j.ir.Atom;
 import org.nabla4j.ir.Emitter;
 import org.nabla4j.ir.Params;
@@ -207,7 +207,7 @@ final class JvpRules {
     private static Atom extremumJvp(Emitter e, Params p, Atom x, Atom t, Atom y) {
         int[] axes = p.getInts("axes");
         Shape xs = e.shape(x);
-        int[] kept = keptAxes(xs.rank(), axes);
+        int[] kept = Axes.complement(xs.rank(), axes);
         Atom yb = e.broadcastInDim(y, xs, kept);
         Atom mask = e.convert(e.eq(x, yb), e.dtype(x));
         Atom count = e.reduceSum(mask, axes);
@@ -217,7 +217,7 @@ final class JvpRules {
     /** reduce_prod: sum over the reduced positions of t_i times the product of the other elements. */
     private static Atom prodJvp(Emitter e, int[] axes, Atom x, Atom t) {
         Shape xs = e.shape(x);
-        int[] kept = keptAxes(xs.rank(), axes);
+        int[] kept = Axes.complement(xs.rank(), axes);
         int[] perm = new int[xs.rank()];
         System.arraycopy(axes, 0, perm, 0, axes.length);
         System.arraycopy(kept, 0, perm, axes.length, kept.length);
@@ -253,7 +253,4 @@ final class JvpRules {
         return out;
     }
 
-    static int[] keptAxes(int rank, int[] axes) {
-        return java.util.stream.IntStream.range(0, rank).filter(d -> Arrays.stream(axes).noneMatch(a -> a == d)).toArray();
-    }
 }

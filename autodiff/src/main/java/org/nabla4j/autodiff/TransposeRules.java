@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Axes;
 import org.nabla4j.ir.Atom;
 import org.nabla4j.ir.Emitter;
 import org.nabla4j.ir.Params;
@@ -84,7 +85,7 @@ final class TransposeRules {
         def(Primitive.TRANSPOSE, (e, p, x, ty, lin, ct) -> List.of(e.transpose(ct, Emitter.inverse(p.getInts("permutation")))));
         def(Primitive.REDUCE_SUM, (e, p, x, ty, lin, ct) -> {
             Shape in = ty.getFirst().shape();
-            return List.of(e.broadcastInDim(ct, in, JvpRules.keptAxes(in.rank(), p.getInts("axes"))));
+            return List.of(e.broadcastInDim(ct, in, Axes.complement(in.rank(), p.getInts("axes"))));
         });
         def(Primitive.CUMSUM, (e, p, x, ty, lin, ct) ->
                 List.of(e.op(Primitive.CUMSUM, p.with("reverse", !p.getBool("reverse")), ct)));
@@ -193,7 +194,7 @@ final class TransposeRules {
         requireOneLinear(Primitive.DOT_GENERAL, lin);
         int[] lc = p.getInts("lhs_contract"), rc = p.getInts("rhs_contract"), lb = p.getInts("lhs_batch"), rb = p.getInts("rhs_batch");
         int lr = ty.get(0).rank(), rr = ty.get(1).rank();
-        int[] lf = free(lr, lc, lb), rf = free(rr, rc, rb);
+        int[] lf = Axes.complement(lr, lc, lb), rf = Axes.complement(rr, rc, rb);
         int nb = lb.length;
         int[] batchPos = Emitter.range(nb);
         if (lin[0]) {
@@ -217,10 +218,6 @@ final class TransposeRules {
         return Arrays.asList(null, e.transpose(d, Emitter.inverse(order)));
     }
 
-    private static int[] free(int rank, int[] contract, int[] batch) {
-        return java.util.stream.IntStream.range(0, rank)
-                .filter(d -> Arrays.stream(contract).noneMatch(c -> c == d) && Arrays.stream(batch).noneMatch(c -> c == d)).toArray();
-    }
 
     private static int[] rangeFrom(int start, int n) {
         int[] r = new int[n];

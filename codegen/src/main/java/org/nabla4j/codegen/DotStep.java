@@ -6,6 +6,7 @@ import org.nabla4j.DType;
 import org.nabla4j.codegen.kernels.Gemm;
 import org.nabla4j.codegen.kernels.MatmulSpec;
 import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Axes;
 import org.nabla4j.ir.Equation;
 import org.nabla4j.ir.Params;
 import org.nabla4j.ir.Shape;
@@ -42,7 +43,7 @@ final class DotStep implements RuntimeStep {
         int[] lc = p.getInts("lhs_contract"), rc = p.getInts("rhs_contract"), lb = p.getInts("lhs_batch"), rb = p.getInts("rhs_batch");
         int nb = lb.length;
         if (!isRange(lb, 0) || !isRange(rb, 0) || !sortedTogether(lc, rc)) return null;
-        int[] lf = free(lhs.rank(), lc, lb), rf = free(rhs.rank(), rc, rb);
+        int[] lf = Axes.complement(lhs.rank(), lc, lb), rf = Axes.complement(rhs.rank(), rc, rb);
         Boolean transA = layout(lf, lc, nb, false), transB = layout(rf, rc, nb, true);
         if (transA == null || transB == null) return null;
         Shape ls = lhs.shape(), rs = rhs.shape();
@@ -121,10 +122,6 @@ final class DotStep implements RuntimeStep {
         return true;
     }
 
-    private static int[] free(int rank, int[] contract, int[] batch) {
-        return java.util.stream.IntStream.range(0, rank)
-                .filter(d -> Arrays.stream(contract).noneMatch(c -> c == d) && Arrays.stream(batch).noneMatch(c -> c == d)).toArray();
-    }
 
     private static int product(Shape s, int[] axes) {
         int n = 1;

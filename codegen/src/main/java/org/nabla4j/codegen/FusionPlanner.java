@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import org.nabla4j.DType;
 import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Axes;
 import org.nabla4j.ir.Atom;
 import org.nabla4j.ir.Equation;
 import org.nabla4j.ir.Literal;
@@ -244,7 +245,7 @@ final class FusionPlanner {
         Params p = e.params();
         int[] lb = p.getInts("lhs_batch"), rb = p.getInts("rhs_batch"), lc = p.getInts("lhs_contract"), rc = p.getInts("rhs_contract");
         Buffered lhs = materialize(rep(e.operands().get(0))), rhs = materialize(rep(e.operands().get(1)));
-        int[] lf = freeAxes(lhs.shape().length, lc, lb), rf = freeAxes(rhs.shape().length, rc, rb);
+        int[] lf = Axes.complement(lhs.shape().length, lc, lb), rf = Axes.complement(rhs.shape().length, rc, rb);
         int[] ls = lhs.access().strides(), rs = rhs.access().strides();
         int[] lStrides = new int[outShape.length], rStrides = new int[outShape.length];
         int d = 0;
@@ -259,11 +260,6 @@ final class FusionPlanner {
                 new LoopExpr.Load(rhs.slot(), new LoopExpr.Access(rhs.access().offset(), rStrides), t), t);
     }
 
-    private static int[] freeAxes(int rank, int[] contract, int[] batch) {
-        return java.util.stream.IntStream.range(0, rank)
-                .filter(a -> java.util.Arrays.stream(contract).noneMatch(c -> c == a) && java.util.Arrays.stream(batch).noneMatch(c -> c == a))
-                .toArray();
-    }
 
     private Buffered reduce(Equation e, AbstractArray type) {
         Var operand = (Var) e.operands().getFirst();

@@ -257,8 +257,8 @@ final class ReductionRules {
         }
         List<Integer> out = new ArrayList<>();
         for (int d : lb) out.add(a.shape().dim(d));
-        for (int d : free(a.rank(), lc, lb)) out.add(a.shape().dim(d));
-        for (int d : free(b.rank(), rc, rb)) out.add(b.shape().dim(d));
+        for (int d : Axes.complement(a.rank(), lc, lb)) out.add(a.shape().dim(d));
+        for (int d : Axes.complement(b.rank(), rc, rb)) out.add(b.shape().dim(d));
         return a.withShape(Shape.of(out));
     }
 
@@ -267,7 +267,7 @@ final class ReductionRules {
         Tensor a = in.get(0), b = in.get(1);
         int[] lc = p.getInts("lhs_contract"), rc = p.getInts("rhs_contract");
         int[] lb = p.getInts("lhs_batch"), rb = p.getInts("rhs_batch");
-        int[] lf = free(a.shape().rank(), lc, lb), rf = free(b.shape().rank(), rc, rb);
+        int[] lf = Axes.complement(a.shape().rank(), lc, lb), rf = Axes.complement(b.shape().rank(), rc, rb);
         int nb = prod(a.shape(), lb), m = prod(a.shape(), lf), k = prod(a.shape(), lc), n = prod(b.shape(), rf);
         Tensor at = permute(a, concat(concat(lb, lf), lc));
         Tensor bt = permute(b, concat(concat(rb, rc), rf));
@@ -299,11 +299,6 @@ final class ReductionRules {
         return PrimitiveRules.apply(Primitive.TRANSPOSE, Params.of("permutation", perm), List.of(x)).getFirst();
     }
 
-    static int[] free(int rank, int[] contract, int[] batch) {
-        return java.util.stream.IntStream.range(0, rank)
-                .filter(d -> Arrays.stream(contract).noneMatch(c -> c == d) && Arrays.stream(batch).noneMatch(c -> c == d))
-                .toArray();
-    }
 
     private static int prod(Shape s, int[] axes) {
         int n = 1;

@@ -3,10 +3,10 @@ package org.nabla4j.ir.batching;
 import static org.nabla4j.ir.batching.BatchingRules.define;
 import static org.nabla4j.ir.batching.BatchingRules.define1;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.nabla4j.ir.Atom;
+import org.nabla4j.ir.Axes;
 import org.nabla4j.ir.Params;
 import org.nabla4j.ir.Primitive;
 
@@ -52,10 +52,10 @@ final class ReductionBatching {
                 rb2 = Batcher.insert(rb2, 0, r.dim());
                 outDim = 0;
             } else if (l.isMapped()) {
-                outDim = lb.length + indexOf(free(b.e().shape(l.atom()).rank(), lc2, lb2), l.dim());
+                outDim = lb.length + indexOf(Axes.complement(b.e().shape(l.atom()).rank(), lc2, lb2), l.dim());
             } else {
                 int lhsFree = b.e().shape(l.atom()).rank() - lc.length - lb.length;
-                outDim = lb.length + lhsFree + indexOf(free(b.e().shape(r.atom()).rank(), rc2, rb2), r.dim());
+                outDim = lb.length + lhsFree + indexOf(Axes.complement(b.e().shape(r.atom()).rank(), rc2, rb2), r.dim());
             }
             return new Batched(b.e().dot(l.atom(), r.atom(), lc2, rc2, lb2, rb2), outDim);
         });
@@ -72,11 +72,6 @@ final class ReductionBatching {
     }
 
     /** The free (neither contracting nor batch) axes of a dot_general operand, in order. */
-    private static int[] free(int rank, int[] contract, int[] batch) {
-        return IntStream.range(0, rank)
-                .filter(d -> Arrays.stream(contract).noneMatch(c -> c == d) && Arrays.stream(batch).noneMatch(c -> c == d))
-                .toArray();
-    }
 
     private static int indexOf(int[] xs, int v) {
         return IntStream.range(0, xs.length).filter(i -> xs[i] == v).findFirst().orElseThrow();
