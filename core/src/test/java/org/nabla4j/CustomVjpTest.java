@@ -31,6 +31,13 @@ class CustomVjpTest {
     }
 
     @Test
+    void underJitThePrimalComputationIsCompiledInline() {
+        NDArray x = NDArray.of(-3.0, 0.0, 0.5, 40.0);
+        NDArray eager = LOG1PEXP.apply(x).mul(2);
+        assertArrayEquals(eager.toDoubleArray(), Nabla.jit((NDArray v) -> LOG1PEXP.apply(v).mul(2)).apply(x).toDoubleArray(), 1e-12);
+    }
+
+    @Test
     void bwdDecidesTheGradientEvenWhenItIsNotTheTrueDerivative() {
         // A straight-through estimator: round forward, identity backward.
         Function<NDArray, NDArray> straightThrough = Nabla.customVjp(Np::round, x -> new FwdResult<>(Np.round(x), NDArray.scalar(0.0)), (r, g) -> g);

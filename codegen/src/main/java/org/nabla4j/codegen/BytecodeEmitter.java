@@ -15,7 +15,8 @@ import org.objectweb.asm.MethodVisitor;
 /**
  * Plan to class bytes, a pure function. The class has one static method per fused loop
  * ({@code k0, k1, …}, each {@code (Object[] buffers)void}) and {@code run(Object[] buffers,
- * RuntimeStep[] steps)} calling the loops and run-time steps in plan order.
+ * Object[] steps)} calling the loops and run-time steps in plan order, with control flow as loops
+ * and a switch in that method.
  *
  * <p>Loops run over the collapsed iteration space ({@link LoopNest}): an outer index decomposed
  * into each access's base offset, and an inner loop that, when every value is of one float dtype
@@ -29,6 +30,8 @@ final class BytecodeEmitter {
     static final String KERNEL_DESC = "([Ljava/lang/Object;II)V";
     private static final String SCALAR_MATH = "org/nabla4j/ir/ScalarMath";
     private static final String STEP = Type.internal(RuntimeStep.class);
+    /** {@code run(Object[] buffers, Object[] steps)}: the steps are RuntimeSteps and control-flow objects. */
+    static final String RUN_DESC = "([Ljava/lang/Object;[Ljava/lang/Object;)V";
 
     /** Vector width in bits: 0 for scalar code only, or 64/128/256/512, or -1 for the preferred species. */
     record Options(int vectorBits, int parallelThreshold) {
@@ -84,39 +87,133 @@ final class BytecodeEmitter {
             clinit.visitMaxs(0, 0);
             clinit.visitEnd();
         }
-        MethodVisitor run = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, "run", "([Ljava/lang/Object;[L" + STEP + ";)V", null, null);
+        MethodVisitor run = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, "run", RUN_DESC, null, null);
         run.visitCode();
-        int kernelIndex = 0, stepIndex = 0;
-        for (Plan.Step s : plan.steps()) {
-            if (s instanceof Plan.KernelStep ks) {
-                String name = "k" + kernelIndex++;
-                new KernelWriter(cw, className, name, ks.kernel(), options).write();
-                if (KernelSplit.parallel(ks.kernel(), options)) {
-                    // Large loops run in parallel chunks through a run-time step (see ParallelKernel).
-                    run.visitVarInsn(ALOAD, 1);
-                    pushInt(run, stepIndex++);
-                    run.visitInsn(AALOAD);
-                    run.visitVarInsn(ALOAD, 0);
-                    run.visitMethodInsn(INVOKEINTERFACE, STEP, "run", "([Ljava/lang/Object;)V", true);
-                } else {
-                    run.visitVarInsn(ALOAD, 0);
-                    pushInt(run, 0);
-                    pushInt(run, KernelSplit.range(ks.kernel()));
-                    run.visitMethodInsn(INVOKESTATIC, className, name, KERNEL_DESC, false);
-                }
-            } else {
-                run.visitVarInsn(ALOAD, 1);
-                pushInt(run, stepIndex++);
-                run.visitInsn(AALOAD);
-                run.visitVarInsn(ALOAD, 0);
-                run.visitMethodInsn(INVOKEINTERFACE, STEP, "run", "([Ljava/lang/Object;)V", true);
-            }
-        }
+        emitSteps(run, plan.steps());
         run.visitInsn(RETURN);
         run.visitMaxs(0, 0);
         run.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
+    }
+
+    private int kernelIndex, stepIndex;
+    /** The run method's next free local: 0 holds the buffers, 1 the run-time steps. */
+    private int nextLocal = 2;
+
+    /**
+     * Calls the steps in order: generated loops directly, run-time steps through the steps table
+     * (in the order {@link CodegenBackend} builds it: a control-flow step's object, then its blocks'
+     * steps). Control flow becomes loops and a switch in this method.
+     */
+    private void emitSteps(MethodVisitor run, List<Plan.Step> steps) {
+        for (Plan.Step s : steps) {
+            switch (s) {
+                case Plan.KernelStep ks -> {
+                    String name = "k" + kernelIndex++;
+                    new KernelWriter(cw, className, name, ks.kernel(), options).write();
+                    if (KernelSplit.parallel(ks.kernel(), options)) {
+                        // Large loops run in parallel chunks through a run-time step (see ParallelKernel).
+                        callRuntimeStep(run);
+                    } else {
+                        run.visitVarInsn(ALOAD, 0);
+                        pushInt(run, 0);
+                        pushInt(run, KernelSplit.range(ks.kernel()));
+                        run.visitMethodInsn(INVOKESTATIC, className, name, KERNEL_DESC, false);
+                    }
+                }
+                case Plan.InterpretStep is -> callRuntimeStep(run);
+                case Plan.ScanStep sc -> emitScan(run, sc);
+                case Plan.WhileStep w -> emitWhile(run, w);
+                case Plan.CondStep c -> emitCond(run, c);
+            }
+        }
+    }
+
+    private void callRuntimeStep(MethodVisitor run) {
+        loadStep(run, STEP);
+        run.visitVarInsn(ALOAD, 0);
+        run.visitMethodInsn(INVOKEINTERFACE, STEP, "run", "([Ljava/lang/Object;)V", true);
+    }
+
+    /** Pushes the next run-time step object, cast to {@code type}. */
+    private void loadStep(MethodVisitor run, String type) {
+        run.visitVarInsn(ALOAD, 1);
+        pushInt(run, stepIndex++);
+        run.visitInsn(AALOAD);
+        run.visitTypeInsn(CHECKCAST, type);
+    }
+
+    /** Invokes {@code method} on the object in local {@code obj} with the buffers and, when desc takes it, local {@code intLocal}. */
+    private static void callGlue(MethodVisitor run, String owner, int obj, String method, String desc, int intLocal) {
+        run.visitVarInsn(ALOAD, obj);
+        run.visitVarInsn(ALOAD, 0);
+        if (intLocal >= 0) run.visitVarInsn(ILOAD, intLocal);
+        run.visitMethodInsn(INVOKEVIRTUAL, owner, method, desc, false);
+    }
+
+    private void emitScan(MethodVisitor run, Plan.ScanStep sc) {
+        String owner = Type.internal(ScanLoop.class);
+        int loop = nextLocal++, t = nextLocal++, n = nextLocal++;
+        loadStep(run, owner);
+        run.visitVarInsn(ASTORE, loop);
+        callGlue(run, owner, loop, "enter", "([Ljava/lang/Object;)I", -1);
+        run.visitVarInsn(ISTORE, n);
+        pushInt(run, 0);
+        run.visitVarInsn(ISTORE, t);
+        Label top = new Label(), done = new Label();
+        run.visitLabel(top);
+        run.visitVarInsn(ILOAD, t);
+        run.visitVarInsn(ILOAD, n);
+        run.visitJumpInsn(IF_ICMPGE, done);
+        callGlue(run, owner, loop, "begin", "([Ljava/lang/Object;I)V", t);
+        emitSteps(run, sc.body());
+        callGlue(run, owner, loop, "end", "([Ljava/lang/Object;I)V", t);
+        run.visitIincInsn(t, 1);
+        run.visitJumpInsn(GOTO, top);
+        run.visitLabel(done);
+        callGlue(run, owner, loop, "exit", "([Ljava/lang/Object;)V", -1);
+    }
+
+    private void emitWhile(MethodVisitor run, Plan.WhileStep w) {
+        String owner = Type.internal(WhileLoop.class);
+        int loop = nextLocal++;
+        loadStep(run, owner);
+        run.visitVarInsn(ASTORE, loop);
+        callGlue(run, owner, loop, "enter", "([Ljava/lang/Object;)V", -1);
+        Label top = new Label(), done = new Label();
+        run.visitLabel(top);
+        emitSteps(run, w.cond());
+        callGlue(run, owner, loop, "test", "([Ljava/lang/Object;)Z", -1);
+        run.visitJumpInsn(IFEQ, done);
+        emitSteps(run, w.body());
+        callGlue(run, owner, loop, "end", "([Ljava/lang/Object;)V", -1);
+        run.visitJumpInsn(GOTO, top);
+        run.visitLabel(done);
+        callGlue(run, owner, loop, "exit", "([Ljava/lang/Object;)V", -1);
+    }
+
+    private void emitCond(MethodVisitor run, Plan.CondStep c) {
+        String owner = Type.internal(CondBranch.class);
+        int glue = nextLocal++, index = nextLocal++;
+        loadStep(run, owner);
+        run.visitVarInsn(ASTORE, glue);
+        callGlue(run, owner, glue, "enter", "([Ljava/lang/Object;)I", -1);
+        run.visitVarInsn(ISTORE, index);
+        int n = c.branches().size();
+        Label[] cases = new Label[n];
+        for (int b = 0; b < n; b++) cases[b] = new Label();
+        Label done = new Label();
+        run.visitVarInsn(ILOAD, index);
+        // enter() clamps the index, so the last branch doubles as the default.
+        run.visitTableSwitchInsn(0, n - 1, cases[n - 1], cases);
+        for (int b = 0; b < n; b++) {
+            run.visitLabel(cases[b]);
+            emitSteps(run, c.branches().get(b));
+            run.visitJumpInsn(GOTO, done);
+        }
+        run.visitLabel(done);
+        callGlue(run, owner, glue, "exit", "([Ljava/lang/Object;I)V", index);
     }
 
     static void pushInt(MethodVisitor mv, int v) {

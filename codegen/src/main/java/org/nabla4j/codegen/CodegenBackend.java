@@ -19,7 +19,7 @@ import org.nabla4j.ir.Tensor;
  */
 public final class CodegenBackend implements Backend {
     private static final AtomicLong COUNTER = new AtomicLong();
-    private static final MethodType RUN = MethodType.methodType(void.class, Object[].class, RuntimeStep[].class);
+    private static final MethodType RUN = MethodType.methodType(void.class, Object[].class, Object[].class);
     private static final MethodType KERNEL = MethodType.methodType(void.class, Object[].class, int.class, int.class);
 
     private final BytecodeEmitter.Options options;
@@ -66,25 +66,36 @@ public final class CodegenBackend implements Backend {
         return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), FusionPlanner.plan(program), options);
     }
 
-    /** The run-time steps in the order the generated run method calls them. */
-    private RuntimeStep[] runtimeSteps(Plan plan, MethodHandles.Lookup hidden) throws ReflectiveOperationException {
-        List<RuntimeStep> steps = new ArrayList<>();
-        int kernelIndex = 0;
-        for (Plan.Step s : plan.steps()) {
-            if (s instanceof Plan.KernelStep ks) {
-                String name = "k" + kernelIndex++;
-                if (KernelSplit.parallel(ks.kernel(), options)) {
-                    MethodHandle k = hidden.findStatic(hidden.lookupClass(), name, KERNEL);
-                    boolean inner = KernelSplit.splitsInner(ks.kernel(), KernelSplit.nestOf(ks.kernel()));
-                    steps.add(new ParallelKernel(k, KernelSplit.range(ks.kernel()), inner));
+    /** The run-time steps and control-flow objects in the order the generated run method takes them. */
+    private Object[] runtimeSteps(Plan plan, MethodHandles.Lookup hidden) throws ReflectiveOperationException {
+        List<Object> steps = new ArrayList<>();
+        addRuntimeSteps(plan.steps(), hidden, steps, new int[1]);
+        return steps.toArray();
+    }
+
+    private void addRuntimeSteps(List<Plan.Step> planSteps, MethodHandles.Lookup hidden, List<Object> out, int[] kernelIndex)
+            throws ReflectiveOperationException {
+        for (Plan.Step s : planSteps) {
+            switch (s) {
+                case Plan.KernelStep ks -> {
+                    String name = "k" + kernelIndex[0]++;
+                    if (KernelSplit.parallel(ks.kernel(), options)) {
+                        MethodHandle k = hidden.findStatic(hidden.lookupClass(), name, KERNEL);
+                        boolean inner = KernelSplit.splitsInner(ks.kernel(), KernelSplit.nestOf(ks.kernel()));
+                        out.add(new ParallelKernel(k, KernelSplit.range(ks.kernel()), inner));
+                    }
                 }
-            } else if (s instanceof Plan.InterpretStep is) {
-                RuntimeStep dot = is.equation().primitive() == org.nabla4j.ir.Primitive.DOT_GENERAL
-                        ? DotStep.tryCreate(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()) : null;
-                steps.add(dot != null ? dot : new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), this));
+                case Plan.InterpretStep is -> {
+                    RuntimeStep dot = is.equation().primitive() == org.nabla4j.ir.Primitive.DOT_GENERAL
+                            ? DotStep.tryCreate(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()) : null;
+                    out.add(dot != null ? dot : new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), this));
+                }
+                case Plan.ScanStep sc -> out.add(sc.loop());
+                case Plan.WhileStep w -> out.add(w.loop());
+                case Plan.CondStep c -> out.add(c.branch());
             }
+            for (List<Plan.Step> block : Plan.blocks(s)) addRuntimeSteps(block, hidden, out, kernelIndex);
         }
-        return steps.toArray(RuntimeStep[]::new);
     }
 
     @Override
@@ -93,18 +104,23 @@ public final class CodegenBackend implements Backend {
     }
 
     /** A compiled program: fills the buffer table, runs the generated code, wraps the outputs. */
-    private record CompiledProgram(Plan plan, MethodHandle run, RuntimeStep[] steps, boolean[] allocate) implements Executable {
-        CompiledProgram(Plan plan, MethodHandle run, RuntimeStep[] steps) {
+    private record CompiledProgram(Plan plan, MethodHandle run, Object[] steps, boolean[] allocate) implements Executable {
+        CompiledProgram(Plan plan, MethodHandle run, Object[] steps) {
             this(plan, run, steps, allocationMask(plan));
         }
 
         /** Slots the generated loops write; inputs, constants and interpreter results bring their own arrays. */
         private static boolean[] allocationMask(Plan plan) {
             boolean[] alloc = new boolean[plan.slots().size()];
-            for (Plan.Step s : plan.steps()) {
-                if (s instanceof Plan.KernelStep k) alloc[k.kernel().outSlot()] = true;
-            }
+            markKernelOutputs(plan.steps(), alloc);
             return alloc;
+        }
+
+        private static void markKernelOutputs(List<Plan.Step> steps, boolean[] alloc) {
+            for (Plan.Step s : steps) {
+                if (s instanceof Plan.KernelStep k) alloc[k.kernel().outSlot()] = true;
+                for (List<Plan.Step> block : Plan.blocks(s)) markKernelOutputs(block, alloc);
+            }
         }
 
         @Override

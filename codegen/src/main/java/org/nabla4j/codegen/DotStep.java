@@ -55,28 +55,24 @@ final class DotStep implements RuntimeStep {
 
     @Override
     public void run(Object[] buffers) {
+        // Inside a compiled loop the slot keeps last iteration's buffer: overwrite it rather than allocate.
+        Object c = buffers[resultSlot];
+        if (c == null) buffers[resultSlot] = c = org.nabla4j.ir.Tensor.allocate(dtype, size);
         if (spec.n() == 1 && !spec.transA() && dtype == DType.F32) {
             // Matrix-vector: a row-by-row dot product streams A once; a GEMM tile would use one column of 32.
-            buffers[resultSlot] = matvec((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot]);
-            return;
-        }
-        if (dtype == DType.F32) {
-            float[] c = new float[size];
-            Gemm.f32(spec, (float[]) buffers[lhsSlot], 0, (float[]) buffers[rhsSlot], 0, c, 0, null, 0);
-            buffers[resultSlot] = c;
+            matvec((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot], (float[]) c);
+        } else if (dtype == DType.F32) {
+            Gemm.f32(spec, (float[]) buffers[lhsSlot], 0, (float[]) buffers[rhsSlot], 0, (float[]) c, 0, null, 0);
         } else {
-            double[] c = new double[size];
-            Gemm.f64(spec, (double[]) buffers[lhsSlot], 0, (double[]) buffers[rhsSlot], 0, c, 0, null, 0);
-            buffers[resultSlot] = c;
+            Gemm.f64(spec, (double[]) buffers[lhsSlot], 0, (double[]) buffers[rhsSlot], 0, (double[]) c, 0, null, 0);
         }
     }
 
     private static final jdk.incubator.vector.VectorSpecies<Float> F = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
 
     /** C[t, i] = Σ_p A[t, i, p] · b[t, p] (b shared when its batch stride is 0), four rows at a time. */
-    private float[] matvec(float[] a, float[] b) {
+    private void matvec(float[] a, float[] b, float[] c) {
         int m = spec.m(), k = spec.k();
-        float[] c = new float[spec.batch() * m];
         int upper = F.loopBound(k);
         for (int t = 0; t < spec.batch(); t++) {
             int bBase = t * spec.strideB();
@@ -93,7 +89,6 @@ final class DotStep implements RuntimeStep {
                 c[t * m + i] = sum;
             }
         }
-        return c;
     }
 
     /**

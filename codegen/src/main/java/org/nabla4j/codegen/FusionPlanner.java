@@ -46,24 +46,41 @@ final class FusionPlanner {
     private record Lit(Literal literal) implements Rep {}
 
     private final Program program;
-    private final List<AbstractArray> slots = new ArrayList<>();
+    private final List<AbstractArray> slots;
     private final List<Plan.Step> steps = new ArrayList<>();
     private final Rep[] reps;
     private final int[] uses;
     private final boolean[] feedsOpaque;
 
-    private FusionPlanner(Program program) {
+    /** Reps of the program's inputs when it is a sub-program bound to the enclosing plan's buffers; null at the top. */
+    private final List<Rep> boundInputs;
+
+    private FusionPlanner(Program program, List<AbstractArray> slots, List<Rep> boundInputs) {
         this.program = program;
+        this.slots = slots;
+        this.boundInputs = boundInputs;
         this.reps = new Rep[program.types().size()];
         this.uses = new int[program.types().size()];
         this.feedsOpaque = new boolean[program.types().size()];
     }
 
     static Plan plan(Program p) {
-        return new FusionPlanner(p).build();
+        return new FusionPlanner(p, new ArrayList<>(), null).build();
+    }
+
+    /**
+     * Plans a closed sub-program (a loop body, a branch) into this plan's slots, its inputs read
+     * from the given reps; returns its steps and outputs.
+     */
+    private Plan planSubProgram(Program sub, List<Rep> inputs) {
+        return new FusionPlanner(sub, slots, inputs).build();
     }
 
     private Plan build() {
+        if (boundInputs != null) {
+            if (!program.constVars().isEmpty()) throw new IllegalStateException("a sub-program must be closed");
+            for (int i = 0; i < boundInputs.size(); i++) reps[program.inputs().get(i).id()] = boundInputs.get(i);
+        }
         for (Equation e : program.equations()) {
             boolean opaque = kindOf(e) == Kind.OPAQUE;
             for (Atom a : e.operands()) {
@@ -75,7 +92,7 @@ final class FusionPlanner {
         }
         for (Atom a : program.outputs()) if (a instanceof Var v) uses[v.id()] += 2;
         int[] constSlots = program.constVars().stream().mapToInt(this::bufferFor).toArray();
-        int[] inputSlots = program.inputs().stream().mapToInt(this::bufferFor).toArray();
+        int[] inputSlots = boundInputs != null ? new int[0] : program.inputs().stream().mapToInt(this::bufferFor).toArray();
         for (Equation e : program.equations()) plan(e);
         List<Plan.Output> outputs = new ArrayList<>();
         for (Atom a : program.outputs()) {
@@ -142,7 +159,10 @@ final class FusionPlanner {
                 Rep r = new Fused(outerProduct(e, shape), shape, type.dtype());
                 reps[result.id()] = mustMaterialize(result, type) ? materialize(r) : r;
             }
-            case OPAQUE -> planOpaque(e);
+            case OPAQUE -> {
+                if (e.primitive().kind() == Primitive.Kind.CONTROL) planControl(e);
+                else planOpaque(e);
+            }
         }
     }
 
@@ -277,6 +297,116 @@ final class FusionPlanner {
         steps.add(new Plan.KernelStep(new Kernel.Reduce(inShape, body, e.primitive(), new LoopExpr.Access(0, strides),
                 type.shape().size(), slot, type.dtype())));
         return new Buffered(slot, LoopExpr.Access.rowMajor(type.shape().dims()), type.shape().dims(), type.dtype());
+    }
+
+    /**
+     * Control flow becomes loops and jumps in the generated method: sub-programs are planned into
+     * this plan's buffers, loop-invariant operands are read where they are, and only the carry
+     * and the scanned rows get buffers of their own.
+     */
+    private void planControl(Equation e) {
+        Params p = e.params();
+        List<Atom> ops = e.operands();
+        switch (e.primitive()) {
+            case SCAN -> {
+                int n = p.getInt("length"), k = p.getInt("nconsts"), m = p.getInt("ncarry");
+                List<Rep> bodyIn = new ArrayList<>();
+                for (Atom a : ops.subList(0, k)) bodyIn.add(operandRep(a));
+                List<AbstractArray> carryTypes = ops.subList(k, k + m).stream().map(program::type).toList();
+                int[] carry = new int[m], staging = new int[m];
+                for (int j = 0; j < m; j++) {
+                    carry[j] = newSlot(carryTypes.get(j));
+                    staging[j] = newSlot(carryTypes.get(j));
+                    bodyIn.add(bufferedAs(carry[j], carryTypes.get(j)));
+                }
+                List<Atom> scanned = ops.subList(k + m, ops.size());
+                int[] xs = new int[scanned.size()], rows = new int[scanned.size()];
+                List<AbstractArray> rowTypes = new ArrayList<>();
+                for (int j = 0; j < xs.length; j++) {
+                    AbstractArray t = program.type(scanned.get(j));
+                    AbstractArray row = t.withShape(Shape.of(java.util.Arrays.copyOfRange(t.shape().dims(), 1, t.rank())));
+                    xs[j] = plain(rep(scanned.get(j))).slot();
+                    rows[j] = newSlot(row);
+                    rowTypes.add(row);
+                    bodyIn.add(bufferedAs(rows[j], row));
+                }
+                Plan body = planSubProgram(p.getProgram("body"), bodyIn);
+                List<Source> outs = body.outputs().stream().map(Source::of).toList();
+                List<AbstractArray> yTypes = p.getProgram("body").outputTypes().subList(m, outs.size());
+                int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
+                ScanLoop loop = new ScanLoop(n, p.getBool("reverse"), sources(ops.subList(k, k + m)), carry, staging, carryTypes,
+                        outs.subList(0, m).toArray(Source[]::new), java.util.Arrays.copyOfRange(results, 0, m), xs, rows, rowTypes,
+                        outs.subList(m, outs.size()).toArray(Source[]::new), java.util.Arrays.copyOfRange(results, m, results.length), yTypes);
+                steps.add(new Plan.ScanStep(loop, body.steps()));
+            }
+            case WHILE -> {
+                int k = p.getInt("nconsts");
+                List<Rep> in = new ArrayList<>();
+                for (Atom a : ops.subList(0, k)) in.add(operandRep(a));
+                List<AbstractArray> carryTypes = ops.subList(k, ops.size()).stream().map(program::type).toList();
+                int[] carry = new int[carryTypes.size()], staging = new int[carryTypes.size()];
+                for (int j = 0; j < carry.length; j++) {
+                    carry[j] = newSlot(carryTypes.get(j));
+                    staging[j] = newSlot(carryTypes.get(j));
+                    in.add(bufferedAs(carry[j], carryTypes.get(j)));
+                }
+                Plan cond = planSubProgram(p.getProgram("cond"), in);
+                Plan body = planSubProgram(p.getProgram("body"), in);
+                int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
+                WhileLoop loop = new WhileLoop(sources(ops.subList(k, ops.size())), carry, staging, carryTypes,
+                        Source.of(cond.outputs().getFirst()), body.outputs().stream().map(Source::of).toArray(Source[]::new), results);
+                steps.add(new Plan.WhileStep(loop, cond.steps(), body.steps()));
+            }
+            case COND -> {
+                List<Rep> in = ops.subList(1, ops.size()).stream().map(this::operandRep).toList();
+                Source index = sources(ops.subList(0, 1))[0];
+                List<Program> branches = p.getPrograms("branches");
+                List<List<Plan.Step>> branchSteps = new ArrayList<>();
+                Source[][] outputs = new Source[branches.size()][];
+                for (int b = 0; b < branches.size(); b++) {
+                    Plan branch = planSubProgram(branches.get(b), in);
+                    branchSteps.add(branch.steps());
+                    outputs[b] = branch.outputs().stream().map(Source::of).toArray(Source[]::new);
+                }
+                int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
+                List<AbstractArray> types = e.results().stream().map(program::type).toList();
+                steps.add(new Plan.CondStep(new CondBranch(index, outputs, results, types), branchSteps));
+            }
+            case CUSTOM_VJP_CALL -> {
+                // The primal computation is the call sub-program, inlined.
+                Plan call = planSubProgram(p.getProgram("call"), ops.stream().map(this::operandRep).toList());
+                steps.addAll(call.steps());
+                for (int i = 0; i < e.results().size(); i++) {
+                    Var r = e.results().get(i);
+                    reps[r.id()] = switch (call.outputs().get(i)) {
+                        case Plan.SlotOutput so -> bufferedAs(so.slot(), program.type(r));
+                        case Plan.LiteralOutput lo -> new Lit(lo.literal());
+                    };
+                }
+            }
+            default -> throw new IllegalStateException("not control flow: " + e.primitive());
+        }
+    }
+
+    /** An operand as a sub-program input: a literal, or its buffer read in place. */
+    private Rep operandRep(Atom a) {
+        if (a instanceof Literal l) return new Lit(l);
+        return bufferedAs(plain(rep(a)).slot(), program.type(a));
+    }
+
+    private static Buffered bufferedAs(int slot, AbstractArray type) {
+        int[] dims = type.shape().dims();
+        return new Buffered(slot, LoopExpr.Access.rowMajor(dims), dims, type.dtype());
+    }
+
+    /** The operands' buffers (plain), or their literal values filled to size. */
+    private Source[] sources(List<Atom> operands) {
+        Source[] s = new Source[operands.size()];
+        for (int i = 0; i < s.length; i++) {
+            Atom a = operands.get(i);
+            s[i] = a instanceof Literal l ? Source.filled(l, 1) : Source.ofSlot(plain(rep(a)).slot());
+        }
+        return s;
     }
 
     private void planOpaque(Equation e) {

@@ -30,6 +30,30 @@ record Plan(List<AbstractArray> slots, int[] constSlots, int[] inputSlots, List<
     record InterpretStep(org.nabla4j.ir.Equation equation, Object[] operands, List<AbstractArray> operandTypes, int[] resultSlots)
             implements Step {}
 
+    /**
+     * A {@code scan} as a JVM loop in the generated method: the body's steps run once per
+     * iteration between {@link ScanLoop#begin} and {@link ScanLoop#end}, on buffers allocated once
+     * per call.
+     */
+    record ScanStep(ScanLoop loop, List<Step> body) implements Step {}
+
+    /** A {@code while}: the cond steps, a test of their result, then the body steps, until the test fails. */
+    record WhileStep(WhileLoop loop, List<Step> cond, List<Step> body) implements Step {}
+
+    /** A {@code cond}/{@code switch}: a jump to the steps of the selected branch only. */
+    record CondStep(CondBranch branch, List<List<Step>> branches) implements Step {}
+
+    /** The nested step lists of a control-flow step, in the order the emitter and the backend walk them. */
+    static List<List<Step>> blocks(Step s) {
+        return switch (s) {
+            case ScanStep sc -> List.of(sc.body());
+            case WhileStep w -> List.of(w.cond(), w.body());
+            case CondStep c -> c.branches();
+            case KernelStep k -> List.of();
+            case InterpretStep i -> List.of();
+        };
+    }
+
     /** A program output: a slot's buffer (possibly viewed with another shape), or a literal. */
     sealed interface Output {}
 
