@@ -35,6 +35,10 @@ ROWS = [
      "PerSampleGradBench.jit", {}, "w6", ("ratio", 1 / 1.5), "time ≤ 1.5× NumPy's (ratio ≥ 0.67)"),
     ("W6", "the same vs NumPy with OpenBLAS at 1 thread", "PerSampleGradBench.jit", {}, "w6_1t", ("info", None), "(for comparison)"),
     ("W7", "cached `jit` call of `x*2+1`, 8 f32 elements", "DispatchBench.jit", {}, "w7", ("time_ns", 150.0), "≤ 0.15 µs per call"),
+    ("W8", "RNN `h = tanh(W h + x_t)`, h = 64, 1,000 steps f32: `jit` of `scan` vs a NumPy loop", "RnnScanBench.jit", {}, "w8",
+     ("ratio", 10.0), "≥ 10× faster (issue 7)"),
+    ("W8", "its gradient w.r.t. W (BPTT), `jit(grad(...))`, vs the NumPy forward loop", "RnnScanBench.jitGrad", {}, "w8", ("info", None),
+     "(for comparison)"),
 ]
 
 

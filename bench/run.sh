@@ -18,7 +18,7 @@ cd "$root"
 out="$root/bench/target/results"
 mkdir -p "$out"
 rm -f "$out"/jmh.json "$out"/numpy-*.json
-classes='ElementwiseBench|SumSquaresBench|SoftmaxBench|MatmulBench|MlpStepBench|PerSampleGradBench|DispatchBench'
+classes='ElementwiseBench|SumSquaresBench|SoftmaxBench|MatmulBench|MlpStepBench|PerSampleGradBench|DispatchBench|RnnScanBench'
 bench="org\\.nabla4j\\.bench\\.(${BENCH:-$classes})\\..*"
 jmh_args=${JMH_ARGS:--f 1}
 twins=${TWINS:-}

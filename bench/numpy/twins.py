@@ -1,4 +1,4 @@
-"""NumPy twins of the nabla4j JMH benchmarks (issue 5, workloads W1-W3 and W5-W7).
+"""NumPy twins of the nabla4j JMH benchmarks (issue 5, workloads W1-W3 and W5-W7; issue 7, W8).
 
     python3 bench/numpy/twins.py                 # all workloads, a table on stdout
     python3 bench/numpy/twins.py w1 w3           # some of them
@@ -116,6 +116,20 @@ def w7():
     return lambda: x * 2 + 1
 
 
+# --- W8: a recurrent network h = tanh(W h + x_t), a Python loop over 1,000 steps ----------------
+def rnn(w, h, xs):
+    for x in xs:
+        h = np.tanh(w @ h + x)
+    return h
+
+
+def w8(hidden=64, steps=1000):
+    w = normal(31, 1 / np.sqrt(hidden), hidden * hidden).reshape(hidden, hidden)
+    h0 = np.zeros(hidden, np.float32)
+    xs = normal(32, 1, steps * hidden).reshape(steps, hidden)
+    return lambda: rnn(w, h0, xs)
+
+
 def blas_threads_functions():
     """OpenBLAS's get/set thread-count functions, or (None, None)."""
     lib = openblas_lib()
@@ -133,6 +147,7 @@ CASES = {
     "w5": ("W5 MLP 784-512-512-10 SGD step, batch 256 (hand-written backprop)", w5),
     "w6": ("W6 per-sample logistic-regression gradients (1024x512), closed form", w6),
     "w7": ("W7 x*2+1 on 8 elements", w7),
+    "w8": ("W8 h = tanh(W h + x_t), h=64, 1,000 steps (Python loop)", w8),
     # the BLAS-bound cases again with OpenBLAS at one thread, for comparison with nabla4j's single-threaded code
     # (keys ending in _1t run with OpenBLAS held to one thread, as nabla4j's code runs on one thread)
     "w2_dot_1t": ("W2 np.dot(x, x), n=16,777,216, OpenBLAS 1 thread", w2_dot),
@@ -189,7 +204,7 @@ def self_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("cases", nargs="*", help="w1 w2 w3 w5 w6 w7 or exact keys (%s); default all" % ", ".join(CASES))
+    ap.add_argument("cases", nargs="*", help="w1 w2 w3 w5 w6 w7 w8 or exact keys (%s); default all" % ", ".join(CASES))
     ap.add_argument("--json", help="write results to this file")
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--repeat-seconds", type=float, default=0.25)

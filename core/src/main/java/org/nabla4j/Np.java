@@ -569,23 +569,26 @@ public final class Np {
             throw new ShapeError("matmul: operands must not be scalars, got " + Ops.describe(x, y) + " (use mul)");
         }
         DType t = numericType("matmul", x, y);
-        NDArray a = x.ndim() == 1 ? expandDims(x, 0) : x;
-        NDArray b = y.ndim() == 1 ? expandDims(y, 1) : y;
-        int ka = a.shape()[a.ndim() - 1], kb = b.shape()[b.ndim() - 2];
+        int ka = x.shape()[x.ndim() - 1], kb = y.shape()[Math.max(0, y.ndim() - 2)];
         if (ka != kb) {
             throw new ShapeError("matmul: shapes " + Ops.describe(x, y) + " do not align: " + ka + " (last axis of the first) != "
                     + kb + " (" + (y.ndim() == 1 ? "only" : "second-to-last") + " axis of the second)");
         }
+        if (x.ndim() == 1 || y.ndim() == 1) {
+            // A vector operand contracts directly (no batch axes to broadcast): matrix-vector,
+            // vector-matrix or inner product, one dot_general that backends can recognise.
+            return bind1(Primitive.DOT_GENERAL, Params.of("lhs_contract", new int[] {x.ndim() - 1},
+                    "rhs_contract", new int[] {Math.max(0, y.ndim() - 2)}, "lhs_batch", new int[0], "rhs_batch", new int[0]),
+                    Ops.convert(x, t), Ops.convert(y, t));
+        }
+        NDArray a = x, b = y;
         int batchRank = Math.max(a.ndim(), b.ndim()) - 2;
         int[] batch = Ops.broadcastShapes("matmul", Ops.describe(x, y), batchPart(a), batchPart(b));
         a = Ops.broadcastTo("matmul", Ops.convert(a, t), concat(batch, lastTwo(a)));
         b = Ops.broadcastTo("matmul", Ops.convert(b, t), concat(batch, lastTwo(b)));
         int[] bd = java.util.stream.IntStream.range(0, batchRank).toArray();
-        NDArray out = bind1(Primitive.DOT_GENERAL, Params.of("lhs_contract", new int[] {batchRank + 1}, "rhs_contract", new int[] {batchRank},
+        return bind1(Primitive.DOT_GENERAL, Params.of("lhs_contract", new int[] {batchRank + 1}, "rhs_contract", new int[] {batchRank},
                 "lhs_batch", bd, "rhs_batch", bd), a, b);
-        if (y.ndim() == 1) out = squeeze(out, out.ndim() - 1);
-        if (x.ndim() == 1) out = squeeze(out, out.ndim() - (y.ndim() == 1 ? 1 : 2));
-        return out;
     }
 
     /** {@code np.dot} for 1-d and 2-d operands (inner product, matrix-vector, matrix-matrix). */

@@ -54,26 +54,41 @@ final class FusionPlanner {
 
     /** Reps of the program's inputs when it is a sub-program bound to the enclosing plan's buffers; null at the top. */
     private final List<Rep> boundInputs;
+    /** Inside a loop body: the steps that run once before the loop, for loop-invariant work; null elsewhere. */
+    private final List<Plan.Step> beforeLoop;
+    /** Inside a loop body: slots below this one are not written while the loop runs. */
+    private final int invariantBelow;
 
-    private FusionPlanner(Program program, List<AbstractArray> slots, List<Rep> boundInputs) {
+    private FusionPlanner(Program program, List<AbstractArray> slots, List<Rep> boundInputs, List<Plan.Step> beforeLoop, int invariantBelow) {
         this.program = program;
         this.slots = slots;
         this.boundInputs = boundInputs;
+        this.beforeLoop = beforeLoop;
+        this.invariantBelow = invariantBelow;
         this.reps = new Rep[program.types().size()];
         this.uses = new int[program.types().size()];
         this.feedsOpaque = new boolean[program.types().size()];
     }
 
     static Plan plan(Program p) {
-        return new FusionPlanner(p, new ArrayList<>(), null).build();
+        return new FusionPlanner(p, new ArrayList<>(), null, null, 0).build();
     }
 
     /**
-     * Plans a closed sub-program (a loop body, a branch) into this plan's slots, its inputs read
-     * from the given reps; returns its steps and outputs.
+     * Plans a closed sub-program that runs in straight line (a branch, an inlined call) into this
+     * plan's slots, its inputs read from the given reps; returns its steps and outputs.
      */
     private Plan planSubProgram(Program sub, List<Rep> inputs) {
-        return new FusionPlanner(sub, slots, inputs).build();
+        return new FusionPlanner(sub, slots, inputs, beforeLoop, invariantBelow).build();
+    }
+
+    /**
+     * Plans a loop's sub-program (cond or body). Slots that exist before {@code loopSlots} (the
+     * first slot the loop itself writes) are invariant in the loop; work on them alone may go to
+     * this plan's steps, which run before the loop.
+     */
+    private Plan planLoopBody(Program sub, List<Rep> inputs, int loopSlots) {
+        return new FusionPlanner(sub, slots, inputs, steps, loopSlots).build();
     }
 
     private Plan build() {
@@ -313,6 +328,7 @@ final class FusionPlanner {
                 List<Rep> bodyIn = new ArrayList<>();
                 for (Atom a : ops.subList(0, k)) bodyIn.add(operandRep(a));
                 List<AbstractArray> carryTypes = ops.subList(k, k + m).stream().map(program::type).toList();
+                int loopSlots = slots.size();
                 int[] carry = new int[m], staging = new int[m];
                 for (int j = 0; j < m; j++) {
                     carry[j] = newSlot(carryTypes.get(j));
@@ -330,7 +346,7 @@ final class FusionPlanner {
                     rowTypes.add(row);
                     bodyIn.add(bufferedAs(rows[j], row));
                 }
-                Plan body = planSubProgram(p.getProgram("body"), bodyIn);
+                Plan body = planLoopBody(p.getProgram("body"), bodyIn, loopSlots);
                 List<Source> outs = body.outputs().stream().map(Source::of).toList();
                 List<AbstractArray> yTypes = p.getProgram("body").outputTypes().subList(m, outs.size());
                 int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
@@ -344,14 +360,15 @@ final class FusionPlanner {
                 List<Rep> in = new ArrayList<>();
                 for (Atom a : ops.subList(0, k)) in.add(operandRep(a));
                 List<AbstractArray> carryTypes = ops.subList(k, ops.size()).stream().map(program::type).toList();
+                int loopSlots = slots.size();
                 int[] carry = new int[carryTypes.size()], staging = new int[carryTypes.size()];
                 for (int j = 0; j < carry.length; j++) {
                     carry[j] = newSlot(carryTypes.get(j));
                     staging[j] = newSlot(carryTypes.get(j));
                     in.add(bufferedAs(carry[j], carryTypes.get(j)));
                 }
-                Plan cond = planSubProgram(p.getProgram("cond"), in);
-                Plan body = planSubProgram(p.getProgram("body"), in);
+                Plan cond = planLoopBody(p.getProgram("cond"), in, loopSlots);
+                Plan body = planLoopBody(p.getProgram("body"), in, loopSlots);
                 int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
                 WhileLoop loop = new WhileLoop(sources(ops.subList(k, ops.size())), carry, staging, carryTypes,
                         Source.of(cond.outputs().getFirst()), body.outputs().stream().map(Source::of).toArray(Source[]::new), results);
@@ -422,7 +439,26 @@ final class FusionPlanner {
         int[] results = new int[e.results().size()];
         for (int i = 0; i < results.length; i++) results[i] = bufferFor(e.results().get(i));
         List<AbstractArray> types = e.operands().stream().map(program::type).toList();
+        if (isMatrixVector(e, types) && beforeLoop != null && operands[0] instanceof Integer a && a < invariantBelow) {
+            // A loop-invariant matrix: transpose it once before the loop, so each iteration's product
+            // broadcasts the vector into rows instead of summing each row horizontally.
+            int m = types.get(0).shape().dim(0), k = types.get(0).shape().dim(1);
+            int[] transposed = {k, m};
+            Buffered t = emitElementwise(beforeLoop, new LoopExpr.Load(a, new LoopExpr.Access(0, new int[] {1, k}), types.get(0).dtype()),
+                    transposed, types.get(0).dtype());
+            operands[0] = t.slot();
+            types = List.of(types.get(0).withShape(Shape.of(transposed)), types.get(1));
+            e = new Equation(e.primitive(), e.params().with("lhs_contract", new int[] {0}), e.operands(), e.results());
+        }
         steps.add(new Plan.InterpretStep(e, operands, types, results));
+    }
+
+    /** {@code A · x} for an f32 matrix A (m, k) and vector x (k). */
+    private static boolean isMatrixVector(Equation e, List<AbstractArray> types) {
+        if (e.primitive() != Primitive.DOT_GENERAL || types.get(0).dtype() != DType.F32) return false;
+        Params p = e.params();
+        return types.get(0).rank() == 2 && types.get(1).rank() == 1 && p.getInts("lhs_batch").length == 0
+                && java.util.Arrays.equals(p.getInts("lhs_contract"), new int[] {1});
     }
 
     /** A buffer holding the value: as is when already buffered, otherwise computed by a new loop. */
@@ -446,8 +482,12 @@ final class FusionPlanner {
     }
 
     private Buffered emitElementwise(LoopExpr body, int[] shape, DType dtype) {
+        return emitElementwise(steps, body, shape, dtype);
+    }
+
+    private Buffered emitElementwise(List<Plan.Step> into, LoopExpr body, int[] shape, DType dtype) {
         int slot = newSlot(new AbstractArray(dtype, Shape.of(shape)));
-        steps.add(new Plan.KernelStep(new Kernel.Elementwise(shape, body, slot, dtype)));
+        into.add(new Plan.KernelStep(new Kernel.Elementwise(shape, body, slot, dtype)));
         return new Buffered(slot, LoopExpr.Access.rowMajor(shape), shape, dtype);
     }
 }
