@@ -130,22 +130,54 @@ final class ControlFlowLinearize {
         PartialEval sp = PartialEval.split(body, knownIn, force);
         boolean[] knownOut = sp.knownOutputs();
         int kk = count(knownIn, 0, k), mk = count(knownIn, k, m);
+        Program known = Passes.simplify(sp.known());
+        int nKnownOut = known.outputs().size() - sp.residualCount();
+        // Residuals that are the body's known constants are the same every iteration: the linear scan
+        // takes them as constants rather than a stack of one copy per step.
+        List<Integer> invariant = new ArrayList<>(), stacked = new ArrayList<>();
+        int[] constOf = new int[sp.residualCount()];
+        for (int r = 0; r < constOf.length; r++) {
+            Atom a = known.outputs().get(nKnownOut + r);
+            constOf[r] = a instanceof Var v ? known.inputs().subList(0, kk).indexOf(v) : -1;
+            (constOf[r] >= 0 ? invariant : stacked).add(r);
+        }
+        List<Atom> knownOuts = new ArrayList<>(known.outputs().subList(0, nKnownOut));
+        for (int r : stacked) knownOuts.add(known.outputs().get(nKnownOut + r));
+        Program knownBody = Passes.simplify(new Program(known.constVars(), known.inputs(), known.equations(), knownOuts, known.types()));
         List<Atom> kOperands = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) if (knownIn[i]) kOperands.add(s.knownAtom(ops.get(i)));
-        Params kp = Params.of("body", Passes.simplify(sp.known()), "length", n, "reverse", p.getBool("reverse"), "nconsts", kk, "ncarry", mk);
+        Params kp = Params.of("body", knownBody, "length", n, "reverse", p.getBool("reverse"), "nconsts", kk, "ncarry", mk);
         List<Var> kResults = s.known.add(Primitive.SCAN, kp, kOperands);
         int j = 0;
         for (int i = 0; i < e.results().size(); i++) if (knownOut[i]) s.knownEnv[e.results().get(i).id()] = kResults.get(j++);
         List<Atom> residualStacks = new ArrayList<>(kResults.subList(j, kResults.size()));
 
+        // The linear body takes [invariant residuals…, unknown inputs…, stacked residuals…].
+        Program linear = sp.linear();
+        int unknown = linear.inputs().size() - sp.residualCount();
+        int[] order = new int[linear.inputs().size()];
+        int o = 0;
+        for (int r : invariant) order[o++] = unknown + r;
+        for (int i = 0; i < unknown; i++) order[o++] = i;
+        for (int r : stacked) order[o++] = unknown + r;
         List<Atom> lOperands = new ArrayList<>();
+        for (int r : invariant) lOperands.add(s.residual(kOperands.get(constOf[r])));
         for (int i = 0; i < ops.size(); i++) if (!knownIn[i]) lOperands.add(s.linearAtom(ops.get(i)));
         for (Atom r : residualStacks) lOperands.add(s.residual(r));
         int kl = k - kk, ml = m - mk;
-        Params lp = Params.of("body", Passes.simplify(sp.linear()), "length", n, "reverse", p.getBool("reverse"), "nconsts", kl, "ncarry", ml);
+        Params lp = Params.of("body", Passes.simplify(permuteInputs(linear, order)), "length", n, "reverse", p.getBool("reverse"),
+                "nconsts", invariant.size() + kl, "ncarry", ml);
         List<Var> lResults = s.linear.add(Primitive.SCAN, lp, lOperands);
         j = 0;
         for (int i = 0; i < e.results().size(); i++) if (!knownOut[i]) s.linearEnv[e.results().get(i).id()] = lResults.get(j++);
+    }
+
+    /** The program with its inputs reordered: input i of the result is input {@code order[i]} of p. */
+    static Program permuteInputs(Program p, int[] order) {
+        ProgramBuilder b = new ProgramBuilder();
+        Atom[] args = new Atom[order.length];
+        for (int i : order) args[i] = b.input(p.type(p.inputs().get(i)));
+        return b.build(b.inline(p, List.of(), Arrays.asList(args)));
     }
 
     // ---- transposition ----
@@ -172,50 +204,65 @@ final class ControlFlowLinearize {
     }
 
     /**
-     * The cotangents of a linear scan's operands: [consts…, carry…, linear xs…, residual xs…]. The
-     * transposed scan runs the other way with carry [carry cotangent…, accumulated const cotangent…]
-     * and xs [residuals…, output cotangents…], and emits the xs' cotangents as its ys.
+     * The cotangents of a linear scan's operands [consts…, carry…, xs…], where the body is linear in
+     * its carry and each const and xs is linear or not (a residual). The transposed scan runs the other way
+     * with the residual consts as its consts, carry [carry cotangent…, accumulated cotangent of each
+     * linear const…] and xs [residual xs…, output cotangents…], and emits the linear xs' cotangents
+     * as its ys.
      */
     static List<Atom> transposeScan(Emitter e, Equation eq, List<Atom> x, boolean[] lin, List<Atom> cts, List<AbstractArray> operandTypes,
                                     List<AbstractArray> resultTypes) {
         Params p = eq.params();
         Program body = p.getProgram("body");
         int k = p.getInt("nconsts"), m = p.getInt("ncarry"), n = p.getInt("length");
-        int xl = 0;
-        while (k + m + xl < lin.length && lin[k + m + xl]) xl++;
-        int xr = x.size() - k - m - xl;
         int ny = body.outputs().size() - m;
-        Program tb = Passes.simplify(Transpose.transpose(body, k + m + xl));
-        // tb: inputs [residuals (xr), carry cts (m), y cts (ny)] -> [const cts (k), carry cts (m), x cts (xl)]
+        List<Integer> linConsts = new ArrayList<>(), resConsts = new ArrayList<>(), linXs = new ArrayList<>(), resXs = new ArrayList<>();
+        for (int i = 0; i < k; i++) (lin[i] ? linConsts : resConsts).add(i);
+        for (int i = k + m; i < x.size(); i++) (lin[i] ? linXs : resXs).add(i);
+        // Linear inputs first (consts, carry, xs), then residuals (consts, xs): the order Transpose expects.
+        int[] order = new int[x.size()];
+        int o = 0;
+        for (int i : linConsts) order[o++] = i;
+        for (int i = k; i < k + m; i++) order[o++] = i;
+        for (int i : linXs) order[o++] = i;
+        for (int i : resConsts) order[o++] = i;
+        for (int i : resXs) order[o++] = i;
+        int nLinear = linConsts.size() + m + linXs.size();
+        Program tb = Passes.simplify(Transpose.transpose(permuteInputs(body, order), nLinear));
+        // tb: [residual consts, residual xs, carry cts (m), y cts (ny)] -> [linear const cts, carry cts (m), linear x cts]
         ProgramBuilder b = new ProgramBuilder();
         Emitter be = new Emitter(b);
-        List<Atom> ctCarry = new ArrayList<>(), acc = new ArrayList<>(), res = new ArrayList<>(), ctYs = new ArrayList<>();
+        List<Atom> resC = new ArrayList<>(), ctCarry = new ArrayList<>(), acc = new ArrayList<>(), resX = new ArrayList<>(), ctYs = new ArrayList<>();
+        for (int i : resConsts) resC.add(b.input(operandTypes.get(i)));
         for (int i = 0; i < m; i++) ctCarry.add(b.input(operandTypes.get(k + i)));
-        for (int i = 0; i < k; i++) acc.add(b.input(operandTypes.get(i)));
-        for (int i = 0; i < xr; i++) res.add(b.input(rowType(operandTypes.get(k + m + xl + i))));
+        for (int i : linConsts) acc.add(b.input(operandTypes.get(i)));
+        for (int i : resXs) resX.add(b.input(rowType(operandTypes.get(i))));
         for (int i = 0; i < ny; i++) ctYs.add(b.input(rowType(resultTypes.get(m + i))));
-        List<Atom> args = new ArrayList<>(res);
+        List<Atom> args = new ArrayList<>(resC);
+        args.addAll(resX);
         args.addAll(ctCarry);
         args.addAll(ctYs);
         List<Atom> d = b.inline(tb, List.of(), args);
-        List<Atom> outs = new ArrayList<>(d.subList(k, k + m));
-        for (int i = 0; i < k; i++) outs.add(be.add(acc.get(i), d.get(i)));
-        outs.addAll(d.subList(k + m, k + m + xl));
+        int lc = linConsts.size();
+        List<Atom> outs = new ArrayList<>(d.subList(lc, lc + m));
+        for (int i = 0; i < lc; i++) outs.add(be.add(acc.get(i), d.get(i)));
+        outs.addAll(d.subList(lc + m, d.size()));
         Program newBody = Passes.simplify(b.build(outs));
 
         List<Atom> operands = new ArrayList<>();
+        for (int i : resConsts) operands.add(x.get(i));
         for (int i = 0; i < m; i++) operands.add(cts.get(i) != null ? cts.get(i) : e.zeros(resultTypes.get(i)));
-        for (int i = 0; i < k; i++) operands.add(e.zeros(operandTypes.get(i)));
-        operands.addAll(x.subList(k + m + xl, x.size()));
+        for (int i : linConsts) operands.add(e.zeros(operandTypes.get(i)));
+        for (int i : resXs) operands.add(x.get(i));
         for (int i = 0; i < ny; i++) operands.add(cts.get(m + i) != null ? cts.get(m + i) : e.zeros(resultTypes.get(m + i)));
-        Params np = Params.of("body", newBody, "length", n, "reverse", !p.getBool("reverse"), "nconsts", 0, "ncarry", m + k);
+        Params np = Params.of("body", newBody, "length", n, "reverse", !p.getBool("reverse"), "nconsts", resConsts.size(), "ncarry", m + lc);
         List<Var> r = e.ops(Primitive.SCAN, np, operands);
-        List<Atom> result = new ArrayList<>();
-        for (int i = 0; i < k; i++) result.add(lin[i] ? r.get(m + i) : null);
-        for (int i = 0; i < m; i++) result.add(lin[k + i] ? r.get(i) : null);
-        for (int i = 0; i < xl; i++) result.add(r.get(m + k + i));
-        for (int i = 0; i < xr; i++) result.add(null);
-        return result;
+        Atom[] result = new Atom[x.size()];
+        for (int i = 0; i < lc; i++) result[linConsts.get(i)] = r.get(m + i);
+        // The body is linear in its carry even when the initial carry is a residual (then it has no cotangent).
+        for (int i = 0; i < m; i++) result[k + i] = lin[k + i] ? r.get(i) : null;
+        for (int i = 0; i < linXs.size(); i++) result[linXs.get(i)] = r.get(m + lc + i);
+        return Arrays.asList(result);
     }
 
     private static AbstractArray rowType(AbstractArray stacked) {

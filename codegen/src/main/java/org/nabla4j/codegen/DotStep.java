@@ -61,10 +61,8 @@ final class DotStep implements RuntimeStep {
         // Inside a compiled loop the slot keeps last iteration's buffer: overwrite it rather than allocate.
         Object c = buffers[resultSlot];
         if (c == null) buffers[resultSlot] = c = org.nabla4j.ir.Tensor.allocate(dtype, size);
-        if (spec.n() == 1 && dtype == DType.F32) {
-            // Matrix-vector: stream A once; a GEMM tile would use one column of 32.
-            if (spec.transA()) matvecTransposed((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot], (float[]) c);
-            else matvec((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot], (float[]) c);
+        if ((spec.n() == 1 || spec.m() == 1) && dtype == DType.F32) {
+            matrixVector((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot], (float[]) c);
         } else if (dtype == DType.F32) {
             Gemm.f32(spec, (float[]) buffers[lhsSlot], 0, (float[]) buffers[rhsSlot], 0, (float[]) c, 0, null, 0);
         } else {
@@ -75,94 +73,103 @@ final class DotStep implements RuntimeStep {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /**
-     * C[t, i] = Σ_p A[t, i, p] · b[t, p] (b shared when its batch stride is 0): four rows at a
-     * time, so each vector of b is loaded once for four fused multiply-adds.
+     * Matrix-vector (n = 1) and vector-matrix (m = 1) products stream the matrix once (a GEMM
+     * tile would use one column of its 32): a matrix stored with the contracted axis inner takes
+     * row dot products, one stored with it outer takes broadcast rows.
      */
-    private void matvec(float[] a, float[] b, float[] c) {
-        int m = spec.m(), k = spec.k(), lda = spec.lda();
-        int upper = F.loopBound(k);
+    private void matrixVector(float[] a, float[] b, float[] c) {
+        boolean aIsMatrix = spec.n() == 1;
+        float[] mat = aIsMatrix ? a : b, vec = aIsMatrix ? b : a;
+        int rows = aIsMatrix ? spec.m() : spec.n(), k = spec.k();
+        int ld = aIsMatrix ? spec.lda() : spec.ldb();
+        int matStride = aIsMatrix ? spec.strideA() : spec.strideB(), vecStride = aIsMatrix ? spec.strideB() : spec.strideA();
+        // Contracted axis inner: A not transposed, or B transposed (stored n × k).
+        boolean contractedInner = aIsMatrix ? !spec.transA() : spec.transB();
         for (int t = 0; t < spec.batch(); t++) {
-            int bBase = t * spec.strideB(), cBase = t * m;
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                int a0 = t * spec.strideA() + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
-                int p = 0;
-                for (; p < upper; p += F.length()) {
-                    FloatVector bv = FloatVector.fromArray(F, b, bBase + p);
-                    s0 = FloatVector.fromArray(F, a, a0 + p).fma(bv, s0);
-                    s1 = FloatVector.fromArray(F, a, a1 + p).fma(bv, s1);
-                    s2 = FloatVector.fromArray(F, a, a2 + p).fma(bv, s2);
-                    s3 = FloatVector.fromArray(F, a, a3 + p).fma(bv, s3);
-                }
-                float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
-                float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
-                for (; p < k; p++) {
-                    float bp = b[bBase + p];
-                    r0 += a[a0 + p] * bp;
-                    r1 += a[a1 + p] * bp;
-                    r2 += a[a2 + p] * bp;
-                    r3 += a[a3 + p] * bp;
-                }
-                c[cBase + i] = r0;
-                c[cBase + i + 1] = r1;
-                c[cBase + i + 2] = r2;
-                c[cBase + i + 3] = r3;
+            if (contractedInner) rowDots(mat, t * matStride, ld, vec, t * vecStride, c, t * rows, rows, k);
+            else broadcastRows(mat, t * matStride, ld, vec, t * vecStride, c, t * rows, rows, k);
+        }
+    }
+
+    /** out[i] = Σ_p mat[i·ld + p] · vec[p] for i < rows: four rows at a time, each vector of vec loaded once for four FMAs. */
+    static void rowDots(float[] mat, int matBase, int ld, float[] vec, int vecBase, float[] out, int outBase, int rows, int k) {
+        int upper = F.loopBound(k);
+        int i = 0;
+        for (; i + 4 <= rows; i += 4) {
+            int a0 = matBase + i * ld, a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld;
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+            int p = 0;
+            for (; p < upper; p += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, vec, vecBase + p);
+                s0 = FloatVector.fromArray(F, mat, a0 + p).fma(v, s0);
+                s1 = FloatVector.fromArray(F, mat, a1 + p).fma(v, s1);
+                s2 = FloatVector.fromArray(F, mat, a2 + p).fma(v, s2);
+                s3 = FloatVector.fromArray(F, mat, a3 + p).fma(v, s3);
             }
-            for (; i < m; i++) {
-                int aBase = t * spec.strideA() + i * lda;
-                FloatVector acc = FloatVector.zero(F);
-                int p = 0;
-                for (; p < upper; p += F.length()) acc = FloatVector.fromArray(F, a, aBase + p).fma(FloatVector.fromArray(F, b, bBase + p), acc);
-                float sum = acc.reduceLanes(VectorOperators.ADD);
-                for (; p < k; p++) sum += a[aBase + p] * b[bBase + p];
-                c[cBase + i] = sum;
+            float r0 = s0.reduceLanes(VectorOperators.ADD), r1 = s1.reduceLanes(VectorOperators.ADD);
+            float r2 = s2.reduceLanes(VectorOperators.ADD), r3 = s3.reduceLanes(VectorOperators.ADD);
+            for (; p < k; p++) {
+                float v = vec[vecBase + p];
+                r0 += mat[a0 + p] * v;
+                r1 += mat[a1 + p] * v;
+                r2 += mat[a2 + p] * v;
+                r3 += mat[a3 + p] * v;
             }
+            out[outBase + i] = r0;
+            out[outBase + i + 1] = r1;
+            out[outBase + i + 2] = r2;
+            out[outBase + i + 3] = r3;
+        }
+        for (; i < rows; i++) {
+            int a0 = matBase + i * ld;
+            FloatVector acc = FloatVector.zero(F);
+            int p = 0;
+            for (; p < upper; p += F.length()) acc = FloatVector.fromArray(F, mat, a0 + p).fma(FloatVector.fromArray(F, vec, vecBase + p), acc);
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; p < k; p++) sum += mat[a0 + p] * vec[vecBase + p];
+            out[outBase + i] = sum;
         }
     }
 
     /**
-     * C[t, i] = Σ_p A[t, p, i] · b[t, p] with A stored k × m (A's transpose row-major): each
-     * b[p] broadcast and multiplied into a row of A, eight vectors of outputs at a time so eight
-     * independent chains of fused multiply-adds keep both FMA units busy; no horizontal sums.
+     * out[i] = Σ_p mat[p·ld + i] · vec[p] for i < cols: each vec[p] broadcast and multiplied into
+     * a row, eight vectors of outputs at a time so eight independent chains of FMAs keep both
+     * FMA units busy; no horizontal sums.
      */
-    private void matvecTransposed(float[] a, float[] b, float[] c) {
-        int m = spec.m(), k = spec.k(), lda = spec.lda(), lanes = F.length(), block = 8 * lanes;
-        for (int t = 0; t < spec.batch(); t++) {
-            int aBase = t * spec.strideA(), bBase = t * spec.strideB(), cBase = t * m;
-            int i = 0;
-            for (; i + block <= m; i += block) {
-                FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-                for (int p = 0, row = aBase + i; p < k; p++, row += lda) {
-                    FloatVector bp = FloatVector.broadcast(F, b[bBase + p]);
-                    s0 = FloatVector.fromArray(F, a, row).fma(bp, s0);
-                    s1 = FloatVector.fromArray(F, a, row + lanes).fma(bp, s1);
-                    s2 = FloatVector.fromArray(F, a, row + 2 * lanes).fma(bp, s2);
-                    s3 = FloatVector.fromArray(F, a, row + 3 * lanes).fma(bp, s3);
-                    s4 = FloatVector.fromArray(F, a, row + 4 * lanes).fma(bp, s4);
-                    s5 = FloatVector.fromArray(F, a, row + 5 * lanes).fma(bp, s5);
-                    s6 = FloatVector.fromArray(F, a, row + 6 * lanes).fma(bp, s6);
-                    s7 = FloatVector.fromArray(F, a, row + 7 * lanes).fma(bp, s7);
-                }
-                s0.intoArray(c, cBase + i);
-                s1.intoArray(c, cBase + i + lanes);
-                s2.intoArray(c, cBase + i + 2 * lanes);
-                s3.intoArray(c, cBase + i + 3 * lanes);
-                s4.intoArray(c, cBase + i + 4 * lanes);
-                s5.intoArray(c, cBase + i + 5 * lanes);
-                s6.intoArray(c, cBase + i + 6 * lanes);
-                s7.intoArray(c, cBase + i + 7 * lanes);
+    static void broadcastRows(float[] mat, int matBase, int ld, float[] vec, int vecBase, float[] out, int outBase, int cols, int k) {
+        int lanes = F.length(), block = 8 * lanes;
+        int i = 0;
+        for (; i + block <= cols; i += block) {
+            FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+            for (int p = 0, row = matBase + i; p < k; p++, row += ld) {
+                FloatVector v = FloatVector.broadcast(F, vec[vecBase + p]);
+                s0 = FloatVector.fromArray(F, mat, row).fma(v, s0);
+                s1 = FloatVector.fromArray(F, mat, row + lanes).fma(v, s1);
+                s2 = FloatVector.fromArray(F, mat, row + 2 * lanes).fma(v, s2);
+                s3 = FloatVector.fromArray(F, mat, row + 3 * lanes).fma(v, s3);
+                s4 = FloatVector.fromArray(F, mat, row + 4 * lanes).fma(v, s4);
+                s5 = FloatVector.fromArray(F, mat, row + 5 * lanes).fma(v, s5);
+                s6 = FloatVector.fromArray(F, mat, row + 6 * lanes).fma(v, s6);
+                s7 = FloatVector.fromArray(F, mat, row + 7 * lanes).fma(v, s7);
             }
-            for (; i + lanes <= m; i += lanes) {
-                FloatVector s = FloatVector.zero(F);
-                for (int p = 0, row = aBase + i; p < k; p++, row += lda) s = FloatVector.fromArray(F, a, row).fma(FloatVector.broadcast(F, b[bBase + p]), s);
-                s.intoArray(c, cBase + i);
-            }
-            for (; i < m; i++) {
-                float sum = 0;
-                for (int p = 0; p < k; p++) sum += a[aBase + p * lda + i] * b[bBase + p];
-                c[cBase + i] = sum;
-            }
+            s0.intoArray(out, outBase + i);
+            s1.intoArray(out, outBase + i + lanes);
+            s2.intoArray(out, outBase + i + 2 * lanes);
+            s3.intoArray(out, outBase + i + 3 * lanes);
+            s4.intoArray(out, outBase + i + 4 * lanes);
+            s5.intoArray(out, outBase + i + 5 * lanes);
+            s6.intoArray(out, outBase + i + 6 * lanes);
+            s7.intoArray(out, outBase + i + 7 * lanes);
+        }
+        for (; i + lanes <= cols; i += lanes) {
+            FloatVector s = FloatVector.zero(F);
+            for (int p = 0, row = matBase + i; p < k; p++, row += ld) s = FloatVector.fromArray(F, mat, row).fma(FloatVector.broadcast(F, vec[vecBase + p]), s);
+            s.intoArray(out, outBase + i);
+        }
+        for (; i < cols; i++) {
+            float sum = 0;
+            for (int p = 0; p < k; p++) sum += mat[matBase + p * ld + i] * vec[vecBase + p];
+            out[outBase + i] = sum;
         }
     }
 

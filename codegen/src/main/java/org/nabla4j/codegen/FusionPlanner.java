@@ -351,7 +351,7 @@ final class FusionPlanner {
                 List<AbstractArray> yTypes = p.getProgram("body").outputTypes().subList(m, outs.size());
                 int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
                 ScanLoop loop = new ScanLoop(n, p.getBool("reverse"), sources(ops.subList(k, k + m)), carry, staging, carryTypes,
-                        outs.subList(0, m).toArray(Source[]::new), java.util.Arrays.copyOfRange(results, 0, m), xs, rows, rowTypes,
+                        swapOnly(body.steps(), outs.subList(0, m)), outs.subList(0, m).toArray(Source[]::new), java.util.Arrays.copyOfRange(results, 0, m), xs, rows, rowTypes,
                         outs.subList(m, outs.size()).toArray(Source[]::new), java.util.Arrays.copyOfRange(results, m, results.length), yTypes);
                 steps.add(new Plan.ScanStep(loop, body.steps()));
             }
@@ -370,8 +370,9 @@ final class FusionPlanner {
                 Plan cond = planLoopBody(p.getProgram("cond"), in, loopSlots);
                 Plan body = planLoopBody(p.getProgram("body"), in, loopSlots);
                 int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
-                WhileLoop loop = new WhileLoop(sources(ops.subList(k, ops.size())), carry, staging, carryTypes,
-                        Source.of(cond.outputs().getFirst()), body.outputs().stream().map(Source::of).toArray(Source[]::new), results);
+                List<Source> next = body.outputs().stream().map(Source::of).toList();
+                WhileLoop loop = new WhileLoop(sources(ops.subList(k, ops.size())), carry, staging, carryTypes, swapOnly(body.steps(), next),
+                        Source.of(cond.outputs().getFirst()), next.toArray(Source[]::new), results);
                 steps.add(new Plan.WhileStep(loop, cond.steps(), body.steps()));
             }
             case COND -> {
@@ -403,6 +404,29 @@ final class FusionPlanner {
             }
             default -> throw new IllegalStateException("not control flow: " + e.primitive());
         }
+    }
+
+    /**
+     * Per carry result, whether its buffer can be swapped with the carry's instead of copied: a
+     * step of the body (not of a branch inside it) writes the slot every iteration, before any
+     * read, and no other carry result is the same slot.
+     */
+    private static boolean[] swapOnly(List<Plan.Step> body, List<Source> next) {
+        java.util.Set<Integer> written = new java.util.HashSet<>();
+        for (Plan.Step s : body) {
+            switch (s) {
+                case Plan.KernelStep k -> written.add(k.kernel().outSlot());
+                case Plan.InterpretStep i -> { for (int r : i.resultSlots()) written.add(r); }
+                default -> { }
+            }
+        }
+        boolean[] swap = new boolean[next.size()];
+        for (int j = 0; j < swap.length; j++) {
+            Source src = next.get(j);
+            final int slot = src.slot();
+            swap[j] = src.constant() == null && written.contains(slot) && next.stream().filter(o -> o.constant() == null && o.slot() == slot).count() == 1;
+        }
+        return swap;
     }
 
     /** An operand as a sub-program input: a literal, or its buffer read in place. */

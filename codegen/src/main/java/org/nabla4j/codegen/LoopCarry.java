@@ -9,15 +9,22 @@ import org.nabla4j.ir.Tensor;
  * as an input, and a staging buffer per value. Buffers are allocated on the first entry in a
  * call and reused by later entries (a loop nested in another loop), so iterations allocate
  * nothing. An iteration's results are copied to staging before any is swapped in, so a body that
- * permutes its carry (returns {@code (b, a)} for {@code (a, b)}) reads the old values.
+ * permutes its carry (returns {@code (b, a)} for {@code (a, b)}) reads the old values. A result
+ * that the body writes afresh each iteration into a buffer of its own is swapped in without a copy.
  */
 final class LoopCarry {
     private final int[] carry, staging, size;
+    private final boolean[] swapOnly;
     private final AbstractArray[] types;
 
-    LoopCarry(int[] carry, int[] staging, List<AbstractArray> types) {
+    /**
+     * @param swapOnly per value, whether its result slot is written by a step of the body every
+     *     iteration and read by nothing else after the iteration (then the buffers are exchanged)
+     */
+    LoopCarry(int[] carry, int[] staging, List<AbstractArray> types, boolean[] swapOnly) {
         this.carry = carry.clone();
         this.staging = staging.clone();
+        this.swapOnly = swapOnly.clone();
         this.types = types.toArray(AbstractArray[]::new);
         this.size = types.stream().mapToInt(t -> t.shape().size()).toArray();
     }
@@ -35,11 +42,14 @@ final class LoopCarry {
 
     /** Makes the iteration's results the carry. */
     void advance(Object[] buffers, Source[] next) {
-        for (int j = 0; j < carry.length; j++) System.arraycopy(next[j].read(buffers), 0, buffers[staging[j]], 0, size[j]);
         for (int j = 0; j < carry.length; j++) {
+            if (!swapOnly[j]) System.arraycopy(next[j].read(buffers), 0, buffers[staging[j]], 0, size[j]);
+        }
+        for (int j = 0; j < carry.length; j++) {
+            int from = swapOnly[j] ? next[j].slot() : staging[j];
             Object t = buffers[carry[j]];
-            buffers[carry[j]] = buffers[staging[j]];
-            buffers[staging[j]] = t;
+            buffers[carry[j]] = buffers[from];
+            buffers[from] = t;
         }
     }
 

@@ -28,12 +28,12 @@ final class ScanLoop {
      * @param yOut the body's per-step outputs; ysResults the stacked results' slots
      */
     ScanLoop(int length, boolean reverse, Source[] init, int[] carrySlots, int[] staging, List<AbstractArray> carryTypes,
-             Source[] carryOut, int[] carryResults, int[] xs, int[] rows, List<AbstractArray> rowTypes,
+             boolean[] swapOnly, Source[] carryOut, int[] carryResults, int[] xs, int[] rows, List<AbstractArray> rowTypes,
              Source[] yOut, int[] ysResults, List<AbstractArray> yTypes) {
         this.length = length;
         this.reverse = reverse;
         this.init = init.clone();
-        this.carry = new LoopCarry(carrySlots, staging, carryTypes);
+        this.carry = new LoopCarry(carrySlots, staging, carryTypes, swapOnly);
         this.carryOut = carryOut.clone();
         this.carryResults = carryResults.clone();
         this.xs = xs.clone();

@@ -15,9 +15,10 @@ final class WhileLoop {
     private final Source[] carryOut;
     private final int[] results;
 
-    WhileLoop(Source[] init, int[] carrySlots, int[] staging, List<AbstractArray> carryTypes, Source test, Source[] carryOut, int[] results) {
+    WhileLoop(Source[] init, int[] carrySlots, int[] staging, List<AbstractArray> carryTypes, boolean[] swapOnly, Source test,
+              Source[] carryOut, int[] results) {
         this.init = init.clone();
-        this.carry = new LoopCarry(carrySlots, staging, carryTypes);
+        this.carry = new LoopCarry(carrySlots, staging, carryTypes, swapOnly);
         this.test = test;
         this.carryOut = carryOut.clone();
         this.results = results.clone();
