@@ -12,10 +12,10 @@ import org.nabla4j.ir.ProgramParser;
 import org.nabla4j.ir.Shape;
 import org.nabla4j.ir.Tensor;
 
-/** The f32 vector tanh (a series near 0, exp elsewhere) against Math.tanh, at every vector width. */
+/** The f32 vector tanh (a clamped rational approximation) against Math.tanh, at every vector width. */
 class VectorTanhTest {
     @Test
-    void withinThreeUlpEverywhereAndExactAtTheSpecialValues() {
+    void withinSixUlpNeverBeyondOneAndExactAtTheSpecialValues() {
         int n = 1 << 20;
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) (-12 + 24.0 * i / n);
@@ -33,9 +33,10 @@ class VectorTanhTest {
                     assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(y[i]), "tanh(" + x[i] + ") at " + bits + " bits");
                 } else {
                     worst = Math.max(worst, Math.abs(y[i] - expected) / Math.ulp(expected));
+                    assertTrue(Math.abs(y[i]) <= 1, "|tanh(" + x[i] + ")| = " + y[i] + " > 1");
                 }
             }
-            assertTrue(worst <= 3, "worst error " + worst + " ulp at " + bits + " bits");
+            assertTrue(worst <= 6, "worst error " + worst + " ulp at " + bits + " bits");
         }
     }
 }
