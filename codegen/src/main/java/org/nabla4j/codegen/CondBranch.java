@@ -21,6 +21,11 @@ final class CondBranch {
         this.types = types.toArray(AbstractArray[]::new);
     }
 
+    /** Per branch, where its results come from. */
+    Source[][] outputs() {
+        return outputs.clone();
+    }
+
     int enter(Object[] buffers) {
         int i = ((int[]) index.read(buffers))[0];
         return Math.max(0, Math.min(outputs.length - 1, i));

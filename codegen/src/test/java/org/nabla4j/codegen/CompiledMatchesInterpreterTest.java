@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.nabla4j.DType;
+import org.nabla4j.ir.Interpreter;
 import org.nabla4j.ir.Passes;
 import org.nabla4j.ir.Program;
 import org.nabla4j.ir.Tensor;
@@ -62,6 +63,27 @@ class CompiledMatchesInterpreterTest {
                         assertClose(expected, actual, dtype == DType.F32 ? 1e-4 : 1e-9, c);
                     }
                 })));
+    }
+
+    /** Buffers kept between calls: a second call is right, and the first call's results are not overwritten by it. */
+    @TestFactory
+    Stream<DynamicTest> resultsOfOneCallSurviveTheNext() {
+        return Stream.of(DType.F32, DType.F64).map(dtype -> DynamicTest.dynamicTest(dtype.toString(), () -> {
+            CodegenBackend backend = CodegenBackend.preferred();
+            RandomPrograms.Config config = RandomPrograms.Config.defaults().withDType(dtype).withMaxElements(300).withDims(0, 9);
+            for (int i = 0; i < TRIES; i++) {
+                RandomPrograms.Case c = RandomPrograms.generate(config, 31_000L + i);
+                Program p = Passes.simplify(c.program());
+                java.util.Random r = new java.util.Random(i);
+                List<Tensor> otherArgs = p.inputTypes().stream().map(t -> FusedLoopSizesTest.random(t, r)).toList();
+                var compiled = backend.compile(p);
+                List<Tensor> first = compiled.run(c.consts(), c.args());
+                List<Tensor> second = compiled.run(c.consts(), otherArgs);
+                double tol = dtype == DType.F32 ? 1e-4 : 1e-9;
+                assertClose(Interpreter.run(p, c.consts(), otherArgs), second, tol, c);
+                assertClose(c.run(p), first, tol, c);
+            }
+        }));
     }
 
     static void verify(byte[] bytes) {

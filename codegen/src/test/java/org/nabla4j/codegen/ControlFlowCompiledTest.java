@@ -130,6 +130,28 @@ class ControlFlowCompiledTest {
         assertCompiledMatchesInterpreter(ProgramParser.parse(NESTED), 11);
     }
 
+    static final String BRANCH_RETURNS_ITS_OPERAND = """
+            { lambda ; x:f32[4] i:i32[]. let
+                t:f32[4] = mul x 2.0:f32
+                r:f32[4] = cond[branches=({ lambda ; a:f32[4]. let
+                      b:f32[4] = mul a 1.0:f32
+                    in (a) }, { lambda ; a:f32[4]. let
+                      b:f32[4] = neg a
+                    in (b) })] i t
+              in (r) }""";
+
+    @Test
+    void aBranchThatReturnsItsOperandGivesTheCallerABufferOfItsOwn() {
+        Program p = ProgramParser.parse(BRANCH_RETURNS_ITS_OPERAND);
+        Backend.Executable compiled = CodegenBackend.preferred().compile(p);
+        Tensor zero = Tensor.wrap(AbstractArray.scalar(DType.I32), new int[] {0});
+        Tensor x1 = Tensor.wrap(new AbstractArray(DType.F32, org.nabla4j.ir.Shape.of(4)), new float[] {1, 2, 3, 4});
+        Tensor x2 = Tensor.wrap(new AbstractArray(DType.F32, org.nabla4j.ir.Shape.of(4)), new float[] {5, 6, 7, 8});
+        List<Tensor> first = compiled.run(List.of(), List.of(x1, zero));
+        compiled.run(List.of(), List.of(x2, zero));
+        assertEquals(List.of(2.0, 4.0, 6.0, 8.0), java.util.stream.IntStream.range(0, 4).mapToObj(first.getFirst()::getDouble).toList());
+    }
+
     static final String EMPTY_SCAN = """
             { lambda ; h:f32[2] xs:f32[0,2]. let
                 a:f32[2] b:f32[0,2] = scan[body={ lambda ; h:f32[2] x:f32[2]. let
@@ -206,9 +228,12 @@ class ControlFlowCompiledTest {
             CodegenBackend backend = CodegenBackend.withVectorBits(bits);
             CompiledMatchesInterpreterTest.verify(backend.bytecode(p));
             Backend.Executable compiled = backend.compile(p);
-            // Twice: buffers kept between iterations must not leak between calls.
-            CompiledMatchesInterpreterTest.assertClose(expected, compiled.run(List.of(), args), 1e-5, bits + " bits");
-            CompiledMatchesInterpreterTest.assertClose(expected, compiled.run(List.of(), args), 1e-5, bits + " bits, second call");
+            // Twice, on other values: buffers kept between iterations or calls must not leak into results.
+            List<Tensor> first = compiled.run(List.of(), args);
+            List<Tensor> otherArgs = p.inputTypes().stream().map(t -> scaled(FusedLoopSizesTest.random(t, r), 0.5)).toList();
+            CompiledMatchesInterpreterTest.assertClose(Interpreter.run(p, List.of(), otherArgs), compiled.run(List.of(), otherArgs), 1e-5,
+                    bits + " bits, second call");
+            CompiledMatchesInterpreterTest.assertClose(expected, first, 1e-5, bits + " bits");
         }
     }
 
