@@ -97,7 +97,7 @@ final class BytecodeEmitter {
         return cw.toByteArray();
     }
 
-    private int kernelIndex, stepIndex;
+    private int kernelIndex, stepIndex, groupIndex;
     /** The run method's next free local: 0 holds the buffers, 1 the run-time steps. */
     private int nextLocal = 2;
 
@@ -123,10 +123,62 @@ final class BytecodeEmitter {
                     }
                 }
                 case Plan.InterpretStep is -> callRuntimeStep(run);
+                case Plan.RowBlockStep rb -> emitRowBlock(run, rb);
                 case Plan.ScanStep sc -> emitScan(run, sc);
                 case Plan.WhileStep w -> emitWhile(run, w);
                 case Plan.CondStep c -> emitCond(run, c);
             }
+        }
+    }
+
+    /**
+     * A row-blocked group: its kernels as usual, and {@code g<i>(buffers, lo, hi)} running them in
+     * turn on each block of rows of [lo, hi); called directly, or in parallel parts of rows.
+     */
+    private void emitRowBlock(MethodVisitor run, Plan.RowBlockStep rb) {
+        List<String> names = new ArrayList<>();
+        for (Kernel k : rb.kernels()) {
+            String name = "k" + kernelIndex++;
+            new KernelWriter(cw, className, name, k, options).write();
+            names.add(name);
+        }
+        String group = "g" + groupIndex++;
+        MethodVisitor mv = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, group, KERNEL_DESC, null, null);
+        mv.visitCode();
+        int block = 3, end = 4;
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitVarInsn(ISTORE, block);
+        Label top = new Label(), done = new Label();
+        mv.visitLabel(top);
+        mv.visitVarInsn(ILOAD, block);
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitJumpInsn(IF_ICMPGE, done);
+        mv.visitVarInsn(ILOAD, block);
+        pushInt(mv, rb.blockRows());
+        mv.visitInsn(IADD);
+        mv.visitVarInsn(ILOAD, 2);
+        mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "min", "(II)I", false);
+        mv.visitVarInsn(ISTORE, end);
+        for (String name : names) {
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ILOAD, block);
+            mv.visitVarInsn(ILOAD, end);
+            mv.visitMethodInsn(INVOKESTATIC, className, name, KERNEL_DESC, false);
+        }
+        mv.visitVarInsn(ILOAD, end);
+        mv.visitVarInsn(ISTORE, block);
+        mv.visitJumpInsn(GOTO, top);
+        mv.visitLabel(done);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        if (RowBlocking.parallel(rb, options)) {
+            callRuntimeStep(run);
+        } else {
+            run.visitVarInsn(ALOAD, 0);
+            pushInt(run, 0);
+            pushInt(run, rb.rows());
+            run.visitMethodInsn(INVOKESTATIC, className, group, KERNEL_DESC, false);
         }
     }
 

@@ -49,7 +49,7 @@ public final class CodegenBackend implements Backend {
 
     @Override
     public Executable compile(Program program) {
-        Plan plan = FusionPlanner.plan(program);
+        Plan plan = RowBlocking.apply(FusionPlanner.plan(program));
         String name = "org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet();
         byte[] bytes = BytecodeEmitter.emit(name, plan, options);
         try {
@@ -63,17 +63,17 @@ public final class CodegenBackend implements Backend {
 
     /** The class bytes the backend would define for {@code program}; for tests and inspection. */
     public byte[] bytecode(Program program) {
-        return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), FusionPlanner.plan(program), options);
+        return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), RowBlocking.apply(FusionPlanner.plan(program)), options);
     }
 
     /** The run-time steps and control-flow objects in the order the generated run method takes them. */
     private Object[] runtimeSteps(Plan plan, MethodHandles.Lookup hidden) throws ReflectiveOperationException {
         List<Object> steps = new ArrayList<>();
-        addRuntimeSteps(plan.steps(), hidden, steps, new int[1]);
+        addRuntimeSteps(plan.steps(), hidden, steps, new int[1], new int[1]);
         return steps.toArray();
     }
 
-    private void addRuntimeSteps(List<Plan.Step> planSteps, MethodHandles.Lookup hidden, List<Object> out, int[] kernelIndex)
+    private void addRuntimeSteps(List<Plan.Step> planSteps, MethodHandles.Lookup hidden, List<Object> out, int[] kernelIndex, int[] groupIndex)
             throws ReflectiveOperationException {
         for (Plan.Step s : planSteps) {
             switch (s) {
@@ -90,11 +90,18 @@ public final class CodegenBackend implements Backend {
                             ? DotStep.tryCreate(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()) : null;
                     out.add(dot != null ? dot : new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), this));
                 }
+                case Plan.RowBlockStep rb -> {
+                    kernelIndex[0] += rb.kernels().size();
+                    String group = "g" + groupIndex[0]++;
+                    if (RowBlocking.parallel(rb, options)) {
+                        out.add(new ParallelKernel(hidden.findStatic(hidden.lookupClass(), group, KERNEL), rb.rows(), false));
+                    }
+                }
                 case Plan.ScanStep sc -> out.add(sc.loop());
                 case Plan.WhileStep w -> out.add(w.loop());
                 case Plan.CondStep c -> out.add(c.branch());
             }
-            for (List<Plan.Step> block : Plan.blocks(s)) addRuntimeSteps(block, hidden, out, kernelIndex);
+            for (List<Plan.Step> block : Plan.blocks(s)) addRuntimeSteps(block, hidden, out, kernelIndex, groupIndex);
         }
     }
 

@@ -40,6 +40,7 @@ final class CompiledProgram implements Backend.Executable {
     private static void markKernelOutputs(List<Plan.Step> steps, boolean[] alloc) {
         for (Plan.Step s : steps) {
             if (s instanceof Plan.KernelStep k) alloc[k.kernel().outSlot()] = true;
+            if (s instanceof Plan.RowBlockStep rb) for (Kernel k : rb.kernels()) alloc[k.outSlot()] = true;
             for (List<Plan.Step> block : Plan.blocks(s)) markKernelOutputs(block, alloc);
         }
     }
@@ -56,6 +57,7 @@ final class CompiledProgram implements Backend.Executable {
         for (Plan.Step s : plan.steps()) {
             switch (s) {
                 case Plan.KernelStep k -> candidates.add(k.kernel().outSlot());
+                case Plan.RowBlockStep rb -> { for (Kernel k : rb.kernels()) candidates.add(k.outSlot()); }
                 case Plan.InterpretStep i -> {
                     if (i.equation().primitive() == org.nabla4j.ir.Primitive.DOT_GENERAL) {
                         candidates.add(i.resultSlots()[0]);

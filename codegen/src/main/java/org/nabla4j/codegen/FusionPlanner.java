@@ -156,6 +156,12 @@ final class FusionPlanner {
         Var result = e.results().getFirst();
         AbstractArray type = program.type(result);
         int[] shape = type.shape().dims();
+        if (e.primitive() == Primitive.STOP_GRADIENT && e.operands().getFirst() instanceof Var v) {
+            // The identity at run time: the result is the operand, buffer or expression alike.
+            Rep r = reps[v.id()];
+            reps[result.id()] = r instanceof Fused && mustMaterialize(result, type) ? materialize(r) : r;
+            return;
+        }
         switch (kindOf(e)) {
             case ELEMENTWISE -> {
                 List<LoopExpr> ops = new ArrayList<>();

@@ -31,6 +31,12 @@ record Plan(List<AbstractArray> slots, int[] constSlots, int[] inputSlots, List<
             implements Step {}
 
     /**
+     * Fused loops over the same rows run block by block: each kernel on rows [0, b), then each on
+     * [b, 2b), … (see {@link RowBlocking}).
+     */
+    record RowBlockStep(List<Kernel> kernels, int rows, int blockRows) implements Step {}
+
+    /**
      * A {@code scan} as a JVM loop in the generated method: the body's steps run once per
      * iteration between {@link ScanLoop#begin} and {@link ScanLoop#end}, on buffers allocated once
      * per call.
@@ -50,6 +56,7 @@ record Plan(List<AbstractArray> slots, int[] constSlots, int[] inputSlots, List<
             case WhileStep w -> List.of(w.cond(), w.body());
             case CondStep c -> c.branches();
             case KernelStep k -> List.of();
+            case RowBlockStep r -> List.of();
             case InterpretStep i -> List.of();
         };
     }
