@@ -314,10 +314,66 @@ final class FusionPlanner {
             final int axis = d;
             strides[d] = java.util.Arrays.stream(axes).anyMatch(a -> a == axis) ? 0 : outStrides[j++];
         }
+        if (type.rank() == 0) {
+            Buffered split = reduceInParts(body, inShape, e.primitive(), type);
+            if (split != null) return split;
+        }
         int slot = newSlot(type);
         steps.add(new Plan.KernelStep(new Kernel.Reduce(inShape, body, e.primitive(), new LoopExpr.Access(0, strides),
                 type.shape().size(), slot, type.dtype())));
         return new Buffered(slot, LoopExpr.Access.rowMajor(type.shape().dims()), type.shape().dims(), type.dtype());
+    }
+
+    /** Full reductions of at least this many elements are computed as partial results of rows first. */
+    static final int PARTS_THRESHOLD = 1 << 16;
+
+    /**
+     * A large full reduction as two: the input viewed as P rows (P a divisor of its size near 64)
+     * reduced row by row into P partial results — a loop that splits across cores, each row with
+     * its own vector accumulators — then the partial results reduced. Null when the size has no
+     * such divisor or a load is not a contiguous or scalar read.
+     */
+    private Buffered reduceInParts(LoopExpr body, int[] inShape, Primitive monoid, AbstractArray type) {
+        int n = Shape.of(inShape).size();
+        if (n < PARTS_THRESHOLD) return null;
+        int parts = 0;
+        for (int p = 64; p >= 16 && parts == 0; p--) if (n % p == 0) parts = p;
+        for (int p = 65; p <= 256 && parts == 0; p++) if (n % p == 0) parts = p;
+        if (parts == 0) return null;
+        int[] rows = {parts, n / parts};
+        LoopExpr rowBody = asRows(body, inShape, rows);
+        if (rowBody == null) return null;
+        AbstractArray partialType = type.withShape(Shape.of(parts));
+        int partial = newSlot(partialType);
+        steps.add(new Plan.KernelStep(new Kernel.Reduce(rows, rowBody, monoid, new LoopExpr.Access(0, new int[] {1, 0}), parts, partial, type.dtype())));
+        int slot = newSlot(type);
+        steps.add(new Plan.KernelStep(new Kernel.Reduce(new int[] {parts}, new LoopExpr.Load(partial, new LoopExpr.Access(0, new int[] {1}), type.dtype()),
+                monoid, new LoopExpr.Access(0, new int[] {0}), 1, slot, type.dtype())));
+        return new Buffered(slot, LoopExpr.Access.rowMajor(new int[0]), new int[0], type.dtype());
+    }
+
+    /** The expression over {@code shape} re-indexed over {@code rows} (same elements, row-major), or null if a load cannot be. */
+    private static LoopExpr asRows(LoopExpr e, int[] shape, int[] rows) {
+        return switch (e) {
+            case LoopExpr.Load l -> {
+                boolean scalar = java.util.Arrays.stream(l.access().strides()).allMatch(st -> st == 0);
+                if (!scalar && !l.access().isContiguousFor(shape)) yield null;
+                yield new LoopExpr.Load(l.slot(), new LoopExpr.Access(l.access().offset(), scalar ? new int[] {0, 0} : new int[] {rows[1], 1}), l.dtype());
+            }
+            case LoopExpr.Const c -> c;
+            case LoopExpr.Unary u -> {
+                LoopExpr x = asRows(u.x(), shape, rows);
+                yield x == null ? null : new LoopExpr.Unary(u.op(), x, u.dtype());
+            }
+            case LoopExpr.Binary b -> {
+                LoopExpr x = asRows(b.a(), shape, rows), y = asRows(b.b(), shape, rows);
+                yield x == null || y == null ? null : new LoopExpr.Binary(b.op(), x, y, b.dtype());
+            }
+            case LoopExpr.Select sel -> {
+                LoopExpr p = asRows(sel.pred(), shape, rows), f = asRows(sel.onFalse(), shape, rows), t = asRows(sel.onTrue(), shape, rows);
+                yield p == null || f == null || t == null ? null : new LoopExpr.Select(p, f, t, sel.dtype());
+            }
+        };
     }
 
     /**
