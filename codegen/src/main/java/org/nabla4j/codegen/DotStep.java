@@ -86,9 +86,34 @@ final class DotStep implements RuntimeStep {
         // Contracted axis inner: A not transposed, or B transposed (stored n × k).
         boolean contractedInner = aIsMatrix ? !spec.transA() : spec.transB();
         for (int t = 0; t < spec.batch(); t++) {
-            if (contractedInner) rowDots(mat, t * matStride, ld, vec, t * vecStride, c, t * rows, rows, k);
-            else broadcastRows(mat, t * matStride, ld, vec, t * vecStride, c, t * rows, rows, k);
+            int matBase = t * matStride, vecBase = t * vecStride, outBase = t * rows;
+            if ((long) rows * k < PARALLEL_ELEMENTS || THREADS < 2 || rows < 2 * THREADS) {
+                outputs(contractedInner, mat, matBase, ld, vec, vecBase, c, outBase, 0, rows, k);
+                continue;
+            }
+            // A large matrix: each core streams its share of the outputs' rows (or columns).
+            int part = (rows + THREADS - 1) / THREADS;
+            @SuppressWarnings("unchecked")
+            java.util.concurrent.ForkJoinTask<Void>[] others = new java.util.concurrent.ForkJoinTask[THREADS - 1];
+            for (int p = 1; p < THREADS; p++) {
+                int lo = p * part, hi = Math.min(rows, lo + part);
+                others[p - 1] = java.util.concurrent.ForkJoinPool.commonPool().submit(
+                        () -> outputs(contractedInner, mat, matBase, ld, vec, vecBase, c, outBase, lo, hi, k), null);
+            }
+            outputs(contractedInner, mat, matBase, ld, vec, vecBase, c, outBase, 0, Math.min(rows, part), k);
+            for (var task : others) task.join();
         }
+    }
+
+    /** Matrices of at least this many elements are multiplied in parallel parts. */
+    private static final long PARALLEL_ELEMENTS = 1 << 18;
+
+    /** Outputs [lo, hi) of one matrix-vector product. */
+    private static void outputs(boolean contractedInner, float[] mat, int matBase, int ld, float[] vec, int vecBase, float[] out, int outBase,
+                                int lo, int hi, int k) {
+        if (lo >= hi) return;
+        if (contractedInner) rowDots(mat, matBase + lo * ld, ld, vec, vecBase, out, outBase + lo, hi - lo, k);
+        else broadcastRows(mat, matBase + lo, ld, vec, vecBase, out, outBase + lo, hi - lo, k);
     }
 
     /** out[i] = Σ_p mat[i·ld + p] · vec[p] for i < rows: four rows at a time, each vector of vec loaded once for four FMAs. */
