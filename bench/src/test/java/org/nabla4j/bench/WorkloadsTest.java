@@ -103,6 +103,46 @@ class WorkloadsTest {
         assertArrayEquals(new float[] {3, 5, 7, 9, 11, 13, 15, 17}, b.jit().toFloatArray());
     }
 
+    @Test
+    void w8RecurrentScanIsTheJavaLoopAndItsGradientIsBackpropagationThroughTime() {
+        RnnScanBench b = new RnnScanBench();
+        b.hidden = 5;
+        b.steps = 9;
+        b.setup();
+        int n = b.hidden;
+        float[] w = b.w.toFloatArray(), xs = b.xs.toFloatArray();
+        double[][] hs = new double[b.steps + 1][n];
+        for (int t = 0; t < b.steps; t++) {
+            for (int i = 0; i < n; i++) {
+                double a = xs[t * n + i];
+                for (int j = 0; j < n; j++) a += (double) w[i * n + j] * hs[t][j];
+                hs[t + 1][i] = Math.tanh(a);
+            }
+        }
+        assertArrayEquals(toFloats(hs[b.steps]), b.jit().toFloatArray(), 1e-5f);
+        // d(sum of the final state)/dW by hand: g_t = dL/dh_t, dW += (g ⊙ (1 - h²)) h_{t-1}ᵀ, g_{t-1} = Wᵀ (g ⊙ (1 - h²)).
+        double[] g = new double[n];
+        java.util.Arrays.fill(g, 1);
+        double[] dw = new double[n * n];
+        for (int t = b.steps; t >= 1; t--) {
+            double[] delta = new double[n], next = new double[n];
+            for (int i = 0; i < n; i++) delta[i] = g[i] * (1 - hs[t][i] * hs[t][i]);
+            for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) {
+                dw[i * n + j] += delta[i] * hs[t - 1][j];
+                next[j] += w[i * n + j] * delta[i];
+            }
+            g = next;
+        }
+        float[] got = b.jitGrad().toFloatArray();
+        for (int i = 0; i < n * n; i++) assertEquals(dw[i], got[i], 1e-5, "dW[" + i + "]");
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
     /** Forward and backward pass of the MLP in double precision with loops, then the SGD update. */
     private static final class Reference {
         final double loss;
