@@ -90,6 +90,7 @@ public final class CodegenBackend implements Backend {
                             ? DotStep.tryCreate(is.equation(), is.operands(), is.operandTypes(), is.resultSlots()) : null;
                     out.add(dot != null ? dot : new InterpretedEquation(is.equation(), is.operands(), is.operandTypes(), is.resultSlots(), this));
                 }
+                case Plan.FusedDotStep d -> out.add(DotStep.create(d));
                 case Plan.ScanStep sc -> out.add(sc.loop());
                 case Plan.WhileStep w -> out.add(w.loop());
                 case Plan.CondStep c -> out.add(c.branch());
