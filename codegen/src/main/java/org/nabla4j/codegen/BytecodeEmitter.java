@@ -124,6 +124,7 @@ final class BytecodeEmitter {
                 }
                 case Plan.InterpretStep is -> callRuntimeStep(run);
                 case Plan.RowBlockStep rb -> emitRowBlock(run, rb);
+                case Plan.FusedDotStep d -> callRuntimeStep(run);
                 case Plan.ScanStep sc -> emitScan(run, sc);
                 case Plan.WhileStep w -> emitWhile(run, w);
                 case Plan.CondStep c -> emitCond(run, c);

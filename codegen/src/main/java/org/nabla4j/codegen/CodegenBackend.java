@@ -97,6 +97,7 @@ public final class CodegenBackend implements Backend {
                         out.add(new ParallelKernel(hidden.findStatic(hidden.lookupClass(), group, KERNEL), rb.rows(), false));
                     }
                 }
+                case Plan.FusedDotStep d -> out.add(DotStep.create(d));
                 case Plan.ScanStep sc -> out.add(sc.loop());
                 case Plan.WhileStep w -> out.add(w.loop());
                 case Plan.CondStep c -> out.add(c.branch());

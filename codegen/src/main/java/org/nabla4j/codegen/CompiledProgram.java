@@ -58,6 +58,7 @@ final class CompiledProgram implements Backend.Executable {
             switch (s) {
                 case Plan.KernelStep k -> candidates.add(k.kernel().outSlot());
                 case Plan.RowBlockStep rb -> { for (Kernel k : rb.kernels()) candidates.add(k.outSlot()); }
+                case Plan.FusedDotStep d -> candidates.add(d.resultSlot());
                 case Plan.InterpretStep i -> {
                     if (i.equation().primitive() == org.nabla4j.ir.Primitive.DOT_GENERAL) {
                         candidates.add(i.resultSlots()[0]);

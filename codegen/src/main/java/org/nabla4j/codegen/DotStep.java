@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla4j.DType;
+import org.nabla4j.codegen.kernels.Epilogue;
 import org.nabla4j.codegen.kernels.Gemm;
 import org.nabla4j.codegen.kernels.MatmulSpec;
 import org.nabla4j.ir.AbstractArray;
@@ -18,31 +19,49 @@ import org.nabla4j.ir.Shape;
  * {@code dot_general} on the packed, register-tiled GEMM kernel, for the layouts a matmul takes
  * in memory: batch axes leading on both sides, then each operand's free and contracted axes in
  * either order (a transposed operand costs nothing: the kernel packs it). Other layouts keep the
- * interpreter's rule.
+ * interpreter's rule. A matmul planned with an epilogue ({@link Plan.FusedDotStep}) adds its bias
+ * and applies its activation on each tile of the product while the tile is in cache.
  */
 final class DotStep implements RuntimeStep {
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
 
     private final MatmulSpec spec;
     private final int lhsSlot, rhsSlot, resultSlot;
+    /** The slot of the epilogue's bias vector, or -1 when it has none. */
+    private final int biasSlot, biasOffset;
     private final DType dtype;
-    private final int size;
 
-    private DotStep(MatmulSpec spec, int lhsSlot, int rhsSlot, int resultSlot, DType dtype, int size) {
+    private DotStep(MatmulSpec spec, int lhsSlot, int rhsSlot, int resultSlot, int biasSlot, int biasOffset, DType dtype) {
         this.spec = spec;
         this.lhsSlot = lhsSlot;
         this.rhsSlot = rhsSlot;
         this.resultSlot = resultSlot;
+        this.biasSlot = biasSlot;
+        this.biasOffset = biasOffset;
         this.dtype = dtype;
-        this.size = size;
     }
 
     /** A kernel call for this equation, or null when its layout or dtype is not one the kernel takes. */
     static DotStep tryCreate(Equation e, Object[] operands, List<AbstractArray> types, int[] resultSlots) {
         if (!(operands[0] instanceof Integer lhsSlot) || !(operands[1] instanceof Integer rhsSlot)) return null;
-        AbstractArray lhs = types.get(0), rhs = types.get(1);
+        MatmulSpec spec = spec(e.params(), types.get(0), types.get(1));
+        return spec == null ? null : new DotStep(spec, lhsSlot, rhsSlot, resultSlots[0], -1, 0, types.get(0).dtype());
+    }
+
+    /** The kernel call of a matmul planned with an epilogue; the planner only plans layouts the kernel takes. */
+    static DotStep create(Plan.FusedDotStep s) {
+        MatmulSpec spec = spec(s.dot().params(), s.operandTypes().get(0), s.operandTypes().get(1));
+        if (spec == null) throw new IllegalStateException("a fused epilogue on a dot_general the GEMM does not take: " + s.dot());
+        return new DotStep(spec.withEpilogue(s.epilogue()), s.lhsSlot(), s.rhsSlot(), s.resultSlot(), s.biasSlot(), s.biasOffset(),
+                s.operandTypes().get(0).dtype());
+    }
+
+    /**
+     * The GEMM call that computes a dot_general of operands of these types (no epilogue), or null
+     * when the dtype is not floating or the axes are not laid out as a (batched) matmul.
+     */
+    static MatmulSpec spec(Params p, AbstractArray lhs, AbstractArray rhs) {
         if (!lhs.dtype().isFloating()) return null;
-        Params p = e.params();
         int[] lc = p.getInts("lhs_contract"), rc = p.getInts("rhs_contract"), lb = p.getInts("lhs_batch"), rb = p.getInts("rhs_batch");
         int nb = lb.length;
         if (!isRange(lb, 0) || !isRange(rb, 0) || !sortedTogether(lc, rc)) return null;
@@ -51,22 +70,22 @@ final class DotStep implements RuntimeStep {
         if (transA == null || transB == null) return null;
         Shape ls = lhs.shape(), rs = rhs.shape();
         int batch = product(ls, lb), m = product(ls, lf), k = product(ls, lc), n = product(rs, rf);
-        MatmulSpec spec = new MatmulSpec(batch, m, n, k, transA, transB, transA ? m : k, transB ? k : n, n,
-                m * k, k * n, m * n, org.nabla4j.codegen.kernels.Epilogue.NONE, THREADS);
-        return new DotStep(spec, lhsSlot, rhsSlot, resultSlots[0], lhs.dtype(), batch * m * n);
+        return new MatmulSpec(batch, m, n, k, transA, transB, transA ? m : k, transB ? k : n, n,
+                m * k, k * n, m * n, Epilogue.NONE, THREADS);
     }
 
     @Override
     public void run(Object[] buffers) {
         // Inside a compiled loop the slot keeps last iteration's buffer: overwrite it rather than allocate.
         Object c = buffers[resultSlot];
-        if (c == null) buffers[resultSlot] = c = org.nabla4j.ir.Tensor.allocate(dtype, size);
-        if ((spec.n() == 1 || spec.m() == 1) && dtype == DType.F32) {
+        if (c == null) buffers[resultSlot] = c = org.nabla4j.ir.Tensor.allocate(dtype, spec.batch() * spec.m() * spec.n());
+        Object bias = biasSlot < 0 ? null : buffers[biasSlot];
+        if ((spec.n() == 1 || spec.m() == 1) && dtype == DType.F32 && spec.epilogue().equals(Epilogue.NONE)) {
             matrixVector((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot], (float[]) c);
         } else if (dtype == DType.F32) {
-            Gemm.f32(spec, (float[]) buffers[lhsSlot], 0, (float[]) buffers[rhsSlot], 0, (float[]) c, 0, null, 0);
+            Gemm.f32(spec, (float[]) buffers[lhsSlot], 0, (float[]) buffers[rhsSlot], 0, (float[]) c, 0, (float[]) bias, biasOffset);
         } else {
-            Gemm.f64(spec, (double[]) buffers[lhsSlot], 0, (double[]) buffers[rhsSlot], 0, (double[]) c, 0, null, 0);
+            Gemm.f64(spec, (double[]) buffers[lhsSlot], 0, (double[]) buffers[rhsSlot], 0, (double[]) c, 0, (double[]) bias, biasOffset);
         }
     }
 

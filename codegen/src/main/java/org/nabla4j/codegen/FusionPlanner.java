@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.nabla4j.DType;
+import org.nabla4j.codegen.kernels.Epilogue;
 import org.nabla4j.ir.AbstractArray;
 import org.nabla4j.ir.Axes;
 import org.nabla4j.ir.Atom;
@@ -22,7 +23,8 @@ import org.nabla4j.ir.Var;
  * copies; a reduction is the root of a loop over its input. A value is materialised in a buffer
  * when it is an output, is used more than once (so expensive producers are never recomputed), is a
  * scalar, feeds a non-fusible equation, or is viewed (broadcast, transposed…) after computation.
- * Equations with no lowering become interpreter steps.
+ * A matmul followed by a bias add, and optionally tanh or relu, is one GEMM call with an epilogue
+ * ({@link EpilogueChain}). Equations with no lowering become interpreter steps.
  */
 final class FusionPlanner {
     private static final Set<Primitive> VIEWS = EnumSet.of(Primitive.BROADCAST_IN_DIM, Primitive.TRANSPOSE, Primitive.SLICE,
@@ -51,6 +53,10 @@ final class FusionPlanner {
     private final Rep[] reps;
     private final int[] uses;
     private final boolean[] feedsOpaque;
+    /** Per var, the epilogue chain whose result it is; null for other vars. */
+    private final EpilogueChain[] chainEndingAt;
+    /** Per var, whether its equation belongs to an epilogue chain that ends later, and is planned there. */
+    private final boolean[] deferred;
 
     /** Reps of the program's inputs when it is a sub-program bound to the enclosing plan's buffers; null at the top. */
     private final List<Rep> boundInputs;
@@ -68,6 +74,8 @@ final class FusionPlanner {
         this.reps = new Rep[program.types().size()];
         this.uses = new int[program.types().size()];
         this.feedsOpaque = new boolean[program.types().size()];
+        this.chainEndingAt = new EpilogueChain[program.types().size()];
+        this.deferred = new boolean[program.types().size()];
     }
 
     static Plan plan(Program p) {
@@ -96,16 +104,25 @@ final class FusionPlanner {
             if (!program.constVars().isEmpty()) throw new IllegalStateException("a sub-program must be closed");
             for (int i = 0; i < boundInputs.size(); i++) reps[program.inputs().get(i).id()] = boundInputs.get(i);
         }
+        Equation[] consumers = new Equation[program.types().size()];
         for (Equation e : program.equations()) {
             boolean opaque = kindOf(e) == Kind.OPAQUE;
             for (Atom a : e.operands()) {
                 if (a instanceof Var v) {
                     uses[v.id()]++;
                     feedsOpaque[v.id()] |= opaque;
+                    consumers[v.id()] = e;
                 }
             }
         }
         for (Atom a : program.outputs()) if (a instanceof Var v) uses[v.id()] += 2;
+        for (Equation e : program.equations()) {
+            EpilogueChain chain = kindOf(e) == Kind.OPAQUE ? EpilogueChain.match(program, e, uses, consumers) : null;
+            // In dot + dot each product would claim the add; the first keeps it, the other is an ordinary bias.
+            if (chain == null || deferred[chain.add().result().id()] || chainEndingAt[chain.add().result().id()] != null) continue;
+            chainEndingAt[chain.last().result().id()] = chain;
+            for (Equation member : chain.equations()) if (member != chain.last()) deferred[member.result().id()] = true;
+        }
         int[] constSlots = program.constVars().stream().mapToInt(this::bufferFor).toArray();
         int[] inputSlots = boundInputs != null ? new int[0] : program.inputs().stream().mapToInt(this::bufferFor).toArray();
         for (Equation e : program.equations()) plan(e);
@@ -152,7 +169,37 @@ final class FusionPlanner {
         return slots.size() - 1;
     }
 
+    /**
+     * Plans one equation; the members of an epilogue chain wait for its last equation, where they
+     * become one GEMM call, or, when the bias is no vector the kernel reads, are planned in order.
+     * Moving a matmul later is safe: only the chain uses its result, and its operands' buffers are
+     * not written again.
+     */
     private void plan(Equation e) {
+        Var result = e.results().getFirst();
+        if (deferred[result.id()]) return;
+        EpilogueChain chain = chainEndingAt[result.id()];
+        if (chain != null) {
+            if (planFusedDot(chain)) return;
+            for (Equation member : chain.equations()) if (member != e) planEquation(member);
+        }
+        planEquation(e);
+    }
+
+    /** The chain as one GEMM call with an epilogue, if its bias is a vector along m or n; false (nothing planned) otherwise. */
+    private boolean planFusedDot(EpilogueChain chain) {
+        if (!(rep(chain.bias()) instanceof Buffered bias)) return false;
+        Epilogue epilogue = chain.epilogue(program, bias.access().strides());
+        if (epilogue == null) return false;
+        Equation dot = chain.dot();
+        int lhs = plain(rep(dot.operands().get(0))).slot(), rhs = plain(rep(dot.operands().get(1))).slot();
+        List<AbstractArray> types = dot.operands().stream().map(program::type).toList();
+        int result = bufferFor(chain.last().result());
+        steps.add(new Plan.FusedDotStep(dot, lhs, rhs, types, epilogue, bias.slot(), bias.access().offset(), result));
+        return true;
+    }
+
+    private void planEquation(Equation e) {
         Var result = e.results().getFirst();
         AbstractArray type = program.type(result);
         int[] shape = type.shape().dims();
@@ -479,6 +526,7 @@ final class FusionPlanner {
             switch (s) {
                 case Plan.KernelStep k -> written.add(k.kernel().outSlot());
                 case Plan.InterpretStep i -> { for (int r : i.resultSlots()) written.add(r); }
+                case Plan.FusedDotStep d -> written.add(d.resultSlot());
                 default -> { }
             }
         }

@@ -1,7 +1,9 @@
 package org.nabla4j.codegen;
 
 import java.util.List;
+import org.nabla4j.codegen.kernels.Epilogue;
 import org.nabla4j.ir.AbstractArray;
+import org.nabla4j.ir.Equation;
 import org.nabla4j.ir.Literal;
 
 /**
@@ -27,7 +29,7 @@ record Plan(List<AbstractArray> slots, int[] constSlots, int[] inputSlots, List<
      * {@code operands} holds a slot (Integer) or a Literal per operand; {@code operandTypes} the
      * operands' types (a slot may hold a buffer of another shape that the operand reshapes).
      */
-    record InterpretStep(org.nabla4j.ir.Equation equation, Object[] operands, List<AbstractArray> operandTypes, int[] resultSlots)
+    record InterpretStep(Equation equation, Object[] operands, List<AbstractArray> operandTypes, int[] resultSlots)
             implements Step {}
 
     /**
@@ -35,6 +37,16 @@ record Plan(List<AbstractArray> slots, int[] constSlots, int[] inputSlots, List<
      * [b, 2b), … (see {@link RowBlocking}).
      */
     record RowBlockStep(List<Kernel> kernels, int rows, int blockRows) implements Step {}
+
+    /**
+     * A {@code dot_general} on the GEMM kernel ({@link DotStep}) with the elementwise equations
+     * that consume it folded into the kernel's {@link Epilogue}: the result slot receives
+     * {@code activation(lhs · rhs + bias)}, the bias read from {@code biasSlot} at
+     * {@code biasOffset + j} (along n) or {@code biasOffset + i} (along m), the same for every
+     * batch. Planned only for layouts {@link DotStep} takes; see {@link EpilogueChain}.
+     */
+    record FusedDotStep(Equation dot, int lhsSlot, int rhsSlot, List<AbstractArray> operandTypes, Epilogue epilogue,
+                        int biasSlot, int biasOffset, int resultSlot) implements Step {}
 
     /**
      * A {@code scan} as a JVM loop in the generated method: the body's steps run once per
@@ -58,6 +70,7 @@ record Plan(List<AbstractArray> slots, int[] constSlots, int[] inputSlots, List<
             case KernelStep k -> List.of();
             case RowBlockStep r -> List.of();
             case InterpretStep i -> List.of();
+            case FusedDotStep d -> List.of();
         };
     }
 
