@@ -49,7 +49,7 @@ public final class CodegenBackend implements Backend {
 
     @Override
     public Executable compile(Program program) {
-        Plan plan = RowBlocking.apply(FusionPlanner.plan(program));
+        Plan plan = plan(program);
         String name = "org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet();
         byte[] bytes = BytecodeEmitter.emit(name, plan, options);
         try {
@@ -61,9 +61,14 @@ public final class CodegenBackend implements Backend {
         }
     }
 
+    /** Fusion, then loops over the same rows grouped into blocks. */
+    static Plan plan(Program program) {
+        return RowBlocking.apply(FusionPlanner.plan(program));
+    }
+
     /** The class bytes the backend would define for {@code program}; for tests and inspection. */
     public byte[] bytecode(Program program) {
-        return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), RowBlocking.apply(FusionPlanner.plan(program)), options);
+        return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), plan(program), options);
     }
 
     /** The run-time steps and control-flow objects in the order the generated run method takes them. */
@@ -94,7 +99,9 @@ public final class CodegenBackend implements Backend {
                     kernelIndex[0] += rb.kernels().size();
                     String group = "g" + groupIndex[0]++;
                     if (RowBlocking.parallel(rb, options)) {
-                        out.add(new ParallelKernel(hidden.findStatic(hidden.lookupClass(), group, KERNEL), rb.rows(), false));
+                        // Parts of a one-dimensional group keep vector loops whole (aligned), like a single loop's.
+                        boolean elements = KernelSplit.nestOf(rb.kernels().getFirst()).rank() == 1;
+                        out.add(new ParallelKernel(hidden.findStatic(hidden.lookupClass(), group, KERNEL), rb.rows(), elements));
                     }
                 }
                 case Plan.FusedDotStep d -> out.add(DotStep.create(d));

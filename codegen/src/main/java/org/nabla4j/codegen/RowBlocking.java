@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <p>A loop joins a group when its loop nest is rows × columns with the group's number of rows,
  * it can run on any range of rows (elementwise, or reducing each row), and everything it reads
- * from earlier loops of the group was written by them for the same row.
+ * from earlier loops of the group was written by them for the same row. One-dimensional
+ * elementwise loops group the same way, element by element.
  */
 final class RowBlocking {
     /** Elements per block and loop: a few blocks of this size stay in a core's L2 cache. */
@@ -59,7 +60,8 @@ final class RowBlocking {
             out.add(new Plan.KernelStep(run.getFirst()));
         } else if (run.size() > 1) {
             int rows = rowsOf(run.getFirst()), widest = 1;
-            for (Kernel k : run) widest = Math.max(widest, KernelSplit.nestOf(k).inner());
+            boolean elements = KernelSplit.nestOf(run.getFirst()).rank() == 1;
+            for (Kernel k : run) widest = elements ? 1 : Math.max(widest, KernelSplit.nestOf(k).inner());
             out.add(new Plan.RowBlockStep(List.copyOf(run), rows, Math.max(1, Math.min(rows, BLOCK_ELEMENTS / widest))));
         }
         run.clear();
@@ -77,9 +79,13 @@ final class RowBlocking {
         return elements >= options.parallelThreshold();
     }
 
-    /** The number of rows a kernel can be run on in any range of, or 0 if it cannot join a group. */
+    /**
+     * The number of rows a kernel can be run on in any range of, or 0 if it cannot join a group.
+     * A one-dimensional elementwise loop counts each element as a row.
+     */
     static int rowsOf(Kernel k) {
         LoopNest nest = KernelSplit.nestOf(k);
+        if (nest.rank() == 1 && k instanceof Kernel.Elementwise) return nest.inner();
         if (nest.rank() != 2) return 0;
         if (k instanceof Kernel.Reduce && !KernelSplit.assignsEachOutputOnce(k, nest)) return 0;
         return nest.outer();
@@ -88,9 +94,10 @@ final class RowBlocking {
     /** Whether k can run block by block after the group's kernels: same rows, and it reads their results row by row. */
     private static boolean joins(List<Kernel> group, Kernel k) {
         if (group.isEmpty() || rowsOf(k) != rowsOf(group.getFirst())) return false;
+        LoopNest nest = KernelSplit.nestOf(k);
+        if (nest.rank() != KernelSplit.nestOf(group.getFirst()).rank()) return false;
         Map<Integer, Kernel> producers = new HashMap<>();
         for (Kernel g : group) producers.put(g.outSlot(), g);
-        LoopNest nest = KernelSplit.nestOf(k);
         for (LoopExpr.Load load : loads(k.body(), new ArrayList<>())) {
             Kernel producer = producers.get(load.slot());
             if (producer == null) continue;
@@ -98,7 +105,7 @@ final class RowBlocking {
             int[] written = pn.strides.get(KernelSplit.outAccess(producer));
             int[] read = nest.strides.get(load.access());
             boolean sameRow = load.access().offset() == 0 && read[0] == written[0];
-            boolean withinRow = read[1] == 0 || (read[1] == written[1] && nest.inner() <= pn.inner());
+            boolean withinRow = nest.rank() == 1 || read[1] == 0 || (read[1] == written[1] && nest.inner() <= pn.inner());
             if (!sameRow || !withinRow) return false;
         }
         return true;

@@ -60,6 +60,27 @@ class RowBlockingTest {
         assertCompiledMatchesInterpreter(p, 2);
     }
 
+    static final String ONE_DIMENSIONAL = """
+            { lambda ; x:f32[70000]. let
+                e:f32[70000] = exp x
+                a:f32[70000] = mul e 2.0:f32
+                s:f32[1] = slice[start=(69999) limit=(70000) strides=(1)] e
+                t:f32[] = reshape[shape=()] s
+                u:f32[70000] = broadcast_in_dim[shape=(70000) dims=()] t
+                b:f32[70000] = add e u
+              in (a, b) }""";
+
+    @Test
+    void oneDimensionalLoopsGroupElementByElementButNotWhenReadingAnotherElement() {
+        Program p = ProgramParser.parse(ONE_DIMENSIONAL);
+        Plan plan = CodegenBackend.plan(p);
+        // exp and 2e share blocks; e + (e's last element) reads an element of the last block, so it waits.
+        Plan.RowBlockStep group = (Plan.RowBlockStep) plan.steps().getFirst();
+        assertEquals(2, group.kernels().size(), plan.steps()::toString);
+        assertEquals(70000, group.rows());
+        assertCompiledMatchesInterpreter(p, 3);
+    }
+
     private static void assertCompiledMatchesInterpreter(Program p, long seed) {
         Random r = new Random(seed);
         List<Tensor> args = p.inputTypes().stream().map(t -> FusedLoopSizesTest.random(t, r)).toList();
