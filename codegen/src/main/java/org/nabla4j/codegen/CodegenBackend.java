@@ -23,9 +23,16 @@ public final class CodegenBackend implements Backend {
     private static final MethodType KERNEL = MethodType.methodType(void.class, Object[].class, int.class, int.class);
 
     private final BytecodeEmitter.Options options;
+    /** The heaviest fused-loop expression kept whole ({@link KernelSizeLimit}). */
+    private final int maxKernelWeight;
 
     private CodegenBackend(BytecodeEmitter.Options options) {
+        this(options, KernelSizeLimit.MAX_WEIGHT);
+    }
+
+    private CodegenBackend(BytecodeEmitter.Options options, int maxKernelWeight) {
         this.options = options;
+        this.maxKernelWeight = maxKernelWeight;
     }
 
     /** Vector loops with the machine's preferred width; large loops split across the cores. */
@@ -47,9 +54,17 @@ public final class CodegenBackend implements Backend {
         return new CodegenBackend(new BytecodeEmitter.Options(bits, BytecodeEmitter.Options.DEFAULT_PARALLEL_THRESHOLD));
     }
 
+    /**
+     * Vector loops of a forced width (as {@link #withVectorBits}), with every fused-loop expression
+     * heavier than {@code weight} cut into several loops: for tests of the cutting on small programs.
+     */
+    static CodegenBackend withMaxKernelWeight(int bits, int weight) {
+        return new CodegenBackend(withVectorBits(bits).options, weight);
+    }
+
     @Override
     public Executable compile(Program program) {
-        Plan plan = FusionPlanner.plan(program);
+        Plan plan = plan(program);
         String name = "org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet();
         byte[] bytes = BytecodeEmitter.emit(name, plan, options);
         try {
@@ -63,7 +78,12 @@ public final class CodegenBackend implements Backend {
 
     /** The class bytes the backend would define for {@code program}; for tests and inspection. */
     public byte[] bytecode(Program program) {
-        return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), FusionPlanner.plan(program), options);
+        return BytecodeEmitter.emit("org/nabla4j/codegen/Compiled$" + COUNTER.incrementAndGet(), plan(program), options);
+    }
+
+    /** Fused loops, none too large for HotSpot to compile ({@link KernelSizeLimit}). */
+    private Plan plan(Program program) {
+        return KernelSizeLimit.apply(FusionPlanner.plan(program), maxKernelWeight);
     }
 
     /** The run-time steps and control-flow objects in the order the generated run method takes them. */
@@ -100,7 +120,8 @@ public final class CodegenBackend implements Backend {
 
     @Override
     public String toString() {
-        return "codegen(" + (options.vectorBits() < 0 ? "preferred vector width" : options.vectorBits() == 0 ? "scalar" : options.vectorBits() + "-bit vectors") + ")";
+        return "codegen(" + (options.vectorBits() < 0 ? "preferred vector width" : options.vectorBits() == 0 ? "scalar" : options.vectorBits() + "-bit vectors")
+                + (maxKernelWeight == KernelSizeLimit.MAX_WEIGHT ? "" : ", loops cut at weight " + maxKernelWeight) + ")";
     }
 
     /** A compiled program: fills the buffer table, runs the generated code, wraps the outputs. */
