@@ -14,9 +14,12 @@ import org.objectweb.asm.MethodVisitor;
 
 /**
  * Plan to class bytes, a pure function. The class has one static method per fused loop
- * ({@code k0, k1, …}, each {@code (Object[] buffers)void}) and {@code run(Object[] buffers,
- * Object[] steps)} calling the loops and run-time steps in plan order, with control flow as loops
- * and a switch in that method.
+ * ({@code k0, k1, …}, each {@code (Object[] buffers, int lo, int hi)void}) and {@code run(Object[]
+ * buffers, Object[] steps)} calling the loops and run-time steps in plan order, with control flow
+ * as loops and a switch in that method. No method may reach HotSpot's 8,000-byte limit, beyond
+ * which it would never be JIT-compiled: a step list too long for one method is emitted as part
+ * methods ({@code part0, part1, …}, each {@code (Object[] buffers, Object[] steps)void}) called in
+ * order, and {@link KernelSizeLimit} has already bounded the loops.
  *
  * <p>Loops run over the collapsed iteration space ({@link LoopNest}): an outer index decomposed
  * into each access's base offset, and an inner loop that, when every value is of one float dtype
@@ -89,7 +92,8 @@ final class BytecodeEmitter {
         }
         MethodVisitor run = cw.visitMethod(ACC_STATIC | ACC_PUBLIC, "run", RUN_DESC, null, null);
         run.visitCode();
-        emitSteps(run, plan.steps());
+        if (size(plan.steps()) <= METHOD_BYTES) emitSteps(run, plan.steps());
+        else emitParts(run, plan.steps());
         run.visitInsn(RETURN);
         run.visitMaxs(0, 0);
         run.visitEnd();
@@ -97,14 +101,117 @@ final class BytecodeEmitter {
         return cw.toByteArray();
     }
 
-    private int kernelIndex, stepIndex, groupIndex;
-    /** The run method's next free local: 0 holds the buffers, 1 the run-time steps. */
+    private int kernelIndex, stepIndex, groupIndex, partIndex;
+    /** The next free local of the run or part method being written: 0 holds the buffers, 1 the run-time steps. */
     private int nextLocal = 2;
+
+    // ---- splitting step lists into methods ----
+
+    /**
+     * The most bytes a run or part method gets: half of HotSpot's limit. Sizes are upper bounds:
+     * every instruction counted at its longest form (wide locals, ldc_w).
+     */
+    static final int METHOD_BYTES = 4000;
+    /** A kernel call: aload, iconst, ldc_w, invokestatic. */
+    private static final int CALL_KERNEL = 8;
+    /** A run-time step call: aload, ldc_w, aaload, checkcast, aload, invokeinterface. */
+    private static final int CALL_STEP = 14;
+    /** A part method call: aload, aload, invokestatic. */
+    private static final int CALL_PART = 5;
+    private final Map<Plan.Step, Integer> sizes = new java.util.IdentityHashMap<>();
+
+    /** An upper bound on the bytes of the steps emitted inline by {@link #emitSteps}. */
+    private int size(List<Plan.Step> steps) {
+        int n = 0;
+        for (Plan.Step s : steps) n += size(s);
+        return n;
+    }
+
+    private int size(Plan.Step s) {
+        Integer known = sizes.get(s);
+        if (known != null) return known;
+        int n = switch (s) {
+            case Plan.KernelStep k -> KernelSplit.parallel(k.kernel(), options) ? CALL_STEP : CALL_KERNEL;
+            case Plan.InterpretStep i -> CALL_STEP;
+            case Plan.FusedDotStep d -> CALL_STEP;
+            case Plan.RowBlockStep rb -> RowBlocking.parallel(rb, options) ? CALL_STEP : CALL_KERNEL;
+            default -> {
+                int bytes = glueSize(s);
+                for (List<Plan.Step> block : Plan.blocks(s)) bytes += blocksInline(s) ? size(block) : CALL_PART * parts(block).size();
+                yield bytes;
+            }
+        };
+        sizes.put(s, n);
+        return n;
+    }
+
+    /** An upper bound on a control-flow step's own code, around its blocks. */
+    private static int glueSize(Plan.Step s) {
+        return switch (s) {
+            case Plan.ScanStep sc -> 96;
+            case Plan.WhileStep w -> 64;
+            case Plan.CondStep c -> 64 + 8 * c.branches().size();
+            default -> throw new IllegalArgumentException("not control flow: " + s);
+        };
+    }
+
+    /** Whether a control-flow step fits in one method with its blocks inline; if not, each block becomes part methods. */
+    private boolean blocksInline(Plan.Step s) {
+        int n = glueSize(s);
+        for (List<Plan.Step> block : Plan.blocks(s)) n += size(block);
+        return n <= METHOD_BYTES;
+    }
+
+    /** Consecutive runs of the steps, each as large as fits in {@link #METHOD_BYTES}. */
+    private List<List<Plan.Step>> parts(List<Plan.Step> steps) {
+        List<List<Plan.Step>> parts = new ArrayList<>();
+        int from = 0, bytes = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            int n = size(steps.get(i));
+            if (i > from && bytes + n > METHOD_BYTES) {
+                parts.add(steps.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += n;
+        }
+        if (from < steps.size()) parts.add(steps.subList(from, steps.size()));
+        return parts;
+    }
+
+    /** A control-flow step's block: inline, or as calls to part methods when the step would not fit in one method. */
+    private void emitBlock(MethodVisitor mv, Plan.Step owner, List<Plan.Step> block) {
+        if (blocksInline(owner)) emitSteps(mv, block);
+        else emitParts(mv, block);
+    }
+
+    /**
+     * Emits the steps as part methods, each with its own locals, and calls them in order. Parts are
+     * written as they are reached, so kernels and run-time steps keep their plan-order numbering.
+     */
+    private void emitParts(MethodVisitor mv, List<Plan.Step> steps) {
+        for (List<Plan.Step> part : parts(steps)) {
+            String name = "part" + partIndex++;
+            mv.visitVarInsn(ALOAD, 0);
+            mv.visitVarInsn(ALOAD, 1);
+            mv.visitMethodInsn(INVOKESTATIC, className, name, RUN_DESC, false);
+            MethodVisitor pm = cw.visitMethod(ACC_STATIC | ACC_PRIVATE, name, RUN_DESC, null, null);
+            pm.visitCode();
+            int outerLocals = nextLocal;
+            nextLocal = 2;
+            emitSteps(pm, part);
+            nextLocal = outerLocals;
+            pm.visitInsn(RETURN);
+            pm.visitMaxs(0, 0);
+            pm.visitEnd();
+        }
+    }
 
     /**
      * Calls the steps in order: generated loops directly, run-time steps through the steps table
      * (in the order {@link CodegenBackend} builds it: a control-flow step's object, then its blocks'
-     * steps). Control flow becomes loops and a switch in this method.
+     * steps). Control flow becomes loops and a switch in this method, around its blocks' steps or
+     * calls to their part methods.
      */
     private void emitSteps(MethodVisitor run, List<Plan.Step> steps) {
         for (Plan.Step s : steps) {
@@ -220,7 +327,7 @@ final class BytecodeEmitter {
         run.visitVarInsn(ILOAD, n);
         run.visitJumpInsn(IF_ICMPGE, done);
         callGlue(run, owner, loop, "begin", "([Ljava/lang/Object;I)V", t);
-        emitSteps(run, sc.body());
+        emitBlock(run, sc, sc.body());
         callGlue(run, owner, loop, "end", "([Ljava/lang/Object;I)V", t);
         run.visitIincInsn(t, 1);
         run.visitJumpInsn(GOTO, top);
@@ -236,10 +343,10 @@ final class BytecodeEmitter {
         callGlue(run, owner, loop, "enter", "([Ljava/lang/Object;)V", -1);
         Label top = new Label(), done = new Label();
         run.visitLabel(top);
-        emitSteps(run, w.cond());
+        emitBlock(run, w, w.cond());
         callGlue(run, owner, loop, "test", "([Ljava/lang/Object;)Z", -1);
         run.visitJumpInsn(IFEQ, done);
-        emitSteps(run, w.body());
+        emitBlock(run, w, w.body());
         callGlue(run, owner, loop, "end", "([Ljava/lang/Object;)V", -1);
         run.visitJumpInsn(GOTO, top);
         run.visitLabel(done);
@@ -262,7 +369,7 @@ final class BytecodeEmitter {
         run.visitTableSwitchInsn(0, n - 1, cases[n - 1], cases);
         for (int b = 0; b < n; b++) {
             run.visitLabel(cases[b]);
-            emitSteps(run, c.branches().get(b));
+            emitBlock(run, c, c.branches().get(b));
             run.visitJumpInsn(GOTO, done);
         }
         run.visitLabel(done);

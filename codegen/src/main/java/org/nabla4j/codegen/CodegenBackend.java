@@ -23,9 +23,16 @@ public final class CodegenBackend implements Backend {
     private static final MethodType KERNEL = MethodType.methodType(void.class, Object[].class, int.class, int.class);
 
     private final BytecodeEmitter.Options options;
+    /** The heaviest fused-loop expression kept whole ({@link KernelSizeLimit}). */
+    private final int maxKernelWeight;
 
     private CodegenBackend(BytecodeEmitter.Options options) {
+        this(options, KernelSizeLimit.MAX_WEIGHT);
+    }
+
+    private CodegenBackend(BytecodeEmitter.Options options, int maxKernelWeight) {
         this.options = options;
+        this.maxKernelWeight = maxKernelWeight;
     }
 
     /** Vector loops with the machine's preferred width; large loops split across the cores. */
@@ -47,6 +54,14 @@ public final class CodegenBackend implements Backend {
         return new CodegenBackend(new BytecodeEmitter.Options(bits, BytecodeEmitter.Options.DEFAULT_PARALLEL_THRESHOLD));
     }
 
+    /**
+     * Vector loops of a forced width (as {@link #withVectorBits}), with every fused-loop expression
+     * heavier than {@code weight} cut into several loops: for tests of the cutting on small programs.
+     */
+    static CodegenBackend withMaxKernelWeight(int bits, int weight) {
+        return new CodegenBackend(withVectorBits(bits).options, weight);
+    }
+
     @Override
     public Executable compile(Program program) {
         Plan plan = plan(program);
@@ -61,9 +76,12 @@ public final class CodegenBackend implements Backend {
         }
     }
 
-    /** Fusion, then loops over the same rows grouped into blocks. */
-    static Plan plan(Program program) {
-        return RowBlocking.apply(FusionPlanner.plan(program));
+    /**
+     * Fusion; then loops too large for HotSpot to compile cut into several ({@link KernelSizeLimit});
+     * then loops over the same rows grouped into blocks ({@link RowBlocking}).
+     */
+    Plan plan(Program program) {
+        return RowBlocking.apply(KernelSizeLimit.apply(FusionPlanner.plan(program), maxKernelWeight));
     }
 
     /** The class bytes the backend would define for {@code program}; for tests and inspection. */
@@ -115,6 +133,7 @@ public final class CodegenBackend implements Backend {
 
     @Override
     public String toString() {
-        return "codegen(" + (options.vectorBits() < 0 ? "preferred vector width" : options.vectorBits() == 0 ? "scalar" : options.vectorBits() + "-bit vectors") + ")";
+        return "codegen(" + (options.vectorBits() < 0 ? "preferred vector width" : options.vectorBits() == 0 ? "scalar" : options.vectorBits() + "-bit vectors")
+                + (maxKernelWeight == KernelSizeLimit.MAX_WEIGHT ? "" : ", loops cut at weight " + maxKernelWeight) + ")";
     }
 }

@@ -73,7 +73,7 @@ class RowBlockingTest {
     @Test
     void oneDimensionalLoopsGroupElementByElementButNotWhenReadingAnotherElement() {
         Program p = ProgramParser.parse(ONE_DIMENSIONAL);
-        Plan plan = CodegenBackend.plan(p);
+        Plan plan = CodegenBackend.preferred().plan(p);
         // exp and 2e share blocks; e + (e's last element) reads an element of the last block, so it waits.
         Plan.RowBlockStep group = (Plan.RowBlockStep) plan.steps().getFirst();
         assertEquals(2, group.kernels().size(), plan.steps()::toString);
