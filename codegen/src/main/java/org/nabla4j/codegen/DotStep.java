@@ -125,7 +125,7 @@ final class DotStep implements RuntimeStep {
     }
 
     /** Matrices of at least this many elements are multiplied in parallel parts. */
-    private static final long PARALLEL_ELEMENTS = 1 << 18;
+    private static final long PARALLEL_ELEMENTS = 1L << 22;
 
     /** Outputs [lo, hi) of one matrix-vector product. */
     private static void outputs(boolean contractedInner, float[] mat, int matBase, int ld, float[] vec, int vecBase, float[] out, int outBase,
