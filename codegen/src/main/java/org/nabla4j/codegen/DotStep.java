@@ -9,6 +9,7 @@ import org.nabla4j.DType;
 import org.nabla4j.codegen.kernels.Epilogue;
 import org.nabla4j.codegen.kernels.Gemm;
 import org.nabla4j.codegen.kernels.MatmulSpec;
+import org.nabla4j.codegen.kernels.Workers;
 import org.nabla4j.ir.AbstractArray;
 import org.nabla4j.ir.Axes;
 import org.nabla4j.ir.Equation;
@@ -112,15 +113,7 @@ final class DotStep implements RuntimeStep {
             }
             // A large matrix: each core streams its share of the outputs' rows (or columns).
             int part = (rows + THREADS - 1) / THREADS;
-            @SuppressWarnings("unchecked")
-            java.util.concurrent.ForkJoinTask<Void>[] others = new java.util.concurrent.ForkJoinTask[THREADS - 1];
-            for (int p = 1; p < THREADS; p++) {
-                int lo = p * part, hi = Math.min(rows, lo + part);
-                others[p - 1] = java.util.concurrent.ForkJoinPool.commonPool().submit(
-                        () -> outputs(contractedInner, mat, matBase, ld, vec, vecBase, c, outBase, lo, hi, k), null);
-            }
-            outputs(contractedInner, mat, matBase, ld, vec, vecBase, c, outBase, 0, Math.min(rows, part), k);
-            for (var task : others) task.join();
+            Workers.run(THREADS, p -> outputs(contractedInner, mat, matBase, ld, vec, vecBase, c, outBase, p * part, Math.min(rows, (p + 1) * part), k));
         }
     }
 

@@ -1,15 +1,13 @@
 package org.nabla4j.codegen;
 
 import java.lang.invoke.MethodHandle;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.nabla4j.codegen.kernels.Workers;
 
 /**
  * Runs a generated loop in parallel parts: the range {@code [0, range)} is cut into a few parts
- * per core (aligned to 64 so vector main loops stay whole), and the caller and one pool task per
- * other core take parts until none are left. Taking parts, rather than one fixed half each, keeps
- * a busy core from holding up the call.
+ * per core (aligned to 64 so vector main loops stay whole), and the caller and the {@link Workers}
+ * take parts until none are left. Taking parts, rather than one fixed half each, keeps a busy core
+ * from holding up the call.
  */
 final class ParallelKernel implements RuntimeStep {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -31,19 +29,8 @@ final class ParallelKernel implements RuntimeStep {
 
     @Override
     public void run(Object[] buffers) {
-        AtomicInteger next = new AtomicInteger();
-        int helpers = Math.min(CORES - 1, (range + partSize - 1) / partSize - 1);
-        @SuppressWarnings("unchecked")
-        ForkJoinTask<Void>[] tasks = new ForkJoinTask[helpers];
-        for (int i = 0; i < helpers; i++) tasks[i] = ForkJoinPool.commonPool().submit(() -> takeParts(buffers, next), null);
-        takeParts(buffers, next);
-        for (ForkJoinTask<Void> t : tasks) t.join();
-    }
-
-    private void takeParts(Object[] buffers, AtomicInteger next) {
-        for (int lo = next.getAndAdd(partSize); lo < range; lo = next.getAndAdd(partSize)) {
-            call(buffers, lo, Math.min(range, lo + partSize));
-        }
+        int parts = (range + partSize - 1) / partSize;
+        Workers.run(parts, part -> call(buffers, part * partSize, Math.min(range, (part + 1) * partSize)));
     }
 
     private void call(Object[] buffers, int lo, int hi) {

@@ -1,7 +1,5 @@
 package org.nabla4j.codegen.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -18,8 +16,7 @@ import java.util.function.IntConsumer;
  *
  * A multi-threaded call cuts the output into one independent part per thread (along the batch
  * when there are enough batches, else along the longer of m and n in whole tiles); each part runs
- * the loops above with its own packing buffers. The caller runs the first part and the shared
- * pool the others.
+ * the loops above with its own packing buffers. The caller and the {@link Workers} take the parts.
  */
 final class GemmDriver {
     private GemmDriver() {}
@@ -31,11 +28,6 @@ final class GemmDriver {
 
     /** The most parts a call is cut into: one per core (at least two, so splitting is always testable). */
     private static final int MAX_PARTS = Math.max(2, Runtime.getRuntime().availableProcessors());
-
-    /** The worker pool, created on the first multi-threaded call; daemon threads, one per core. */
-    private static final class Pool {
-        static final ForkJoinPool POOL = new ForkJoinPool(MAX_PARTS);
-    }
 
     /** One call's arguments, for the parts that run on other threads. */
     private record Call(TileKernel kernel, MatmulSpec spec, Object a, int aOff, Object b, int bOff,
@@ -87,22 +79,9 @@ final class GemmDriver {
         inParallel(parts, part -> call.part(part, parts));
     }
 
-    /** Runs {@code part(0)} on the caller and {@code part(1..parts-1)} on the pool; returns when all are done. */
+    /** Runs {@code part(0..parts-1)} on the caller and the workers; returns when all are done. */
     private static void inParallel(int parts, IntConsumer part) {
-        ForkJoinTask<?>[] others = new ForkJoinTask<?>[parts - 1];
-        for (int i = 1; i < parts; i++) {
-            int index = i;
-            others[i - 1] = Pool.POOL.submit(() -> part.accept(index));
-        }
-        try {
-            part.accept(0);
-        } finally {
-            // a task no worker has taken yet is run here by the joining thread
-            for (ForkJoinTask<?> task : others) task.quietlyJoin();
-        }
-        for (ForkJoinTask<?> task : others) {
-            if (task.isCompletedAbnormally()) throw new IllegalStateException("a matmul part failed", task.getException());
-        }
+        Workers.run(parts, part);
     }
 
     /** The most elements of a whole packed B that the parts of a call share (16 MiB of f32). */
