@@ -117,8 +117,8 @@ final class DotStep implements RuntimeStep {
         }
     }
 
-    /** Matrices of at least this many elements are multiplied in parallel parts. */
-    private static final long PARALLEL_ELEMENTS = 1L << 22;
+    /** Matrices of at least this many elements (1 MB of f32) are multiplied in parallel parts. */
+    private static final long PARALLEL_ELEMENTS = 1L << 18;
 
     /** Outputs [lo, hi) of one matrix-vector product. */
     private static void outputs(boolean contractedInner, float[] mat, int matBase, int ld, float[] vec, int vecBase, float[] out, int outBase,
