@@ -204,13 +204,13 @@ def main():
     L.append(f"Code: {a.commit}. JMH finished at {when.strftime('%Y-%m-%d %H:%M %Z')}"
              + (f"; the whole run took {a.seconds // 60} min {a.seconds % 60} s" if a.seconds is not None else "")
              + f"; load average (1, 5, 15 min) {a.load[0]} before and {a.load[1]} after. "
-             "**The machine was shared with other engineers' builds during the run, so absolute figures are noisy**; "
-             "the ratios compare figures taken minutes apart in the same session.")
+             "**Absolute figures on this 2-core virtual machine are noisy** (the benchmarks load both cores themselves, and "
+             "other work on the host shows); the ratios compare figures taken minutes apart in the same session.")
     L.append("")
     L.append("Ratio = NumPy time / nabla4j time (> 1: nabla4j is faster). Each side's *best* is its fastest JMH iteration "
-             "or NumPy repeat, *median* the median one; under the external load the best figures are the closer estimate of "
+             "or NumPy repeat, *median* the median one; under load the best figures are the closer estimate of "
              "what each side does on an idle machine, so the verdict uses the best-of ratio (and says so where the medians "
-             "disagree). The bars are issue 5's.")
+             "disagree). The bars are issue 5's (W8's is issue 7's).")
     L.append("")
     L.append("| workload | what | nabla4j best / median | NumPy best / median | ratio best / median | bar | verdict (on the best-of ratio) |")
     L.append("|---|---|--:|--:|--:|---|---|")
