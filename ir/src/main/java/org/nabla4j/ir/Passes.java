@@ -86,15 +86,31 @@ public final class Passes {
 
     /**
      * Algebraic simplification of identities that hold bit for bit: {@code x*1}, {@code 1*x},
-     * {@code x/1}, {@code x-0} and {@code neg(neg(x))} become {@code x} when the result has x's type.
+     * {@code x/1}, {@code x-0} and {@code neg(neg(x))} become {@code x} when the result has x's type;
+     * a transpose that swaps the two sides of a product's only result becomes the product with its
+     * operands swapped (the same terms summed in the same order).
      * ({@code x+0} is not one of them: {@code -0.0 + 0.0} is {@code +0.0}.)
      */
     public static Program simplifyAlgebra(Program p) {
         Rewriter r = new Rewriter(p);
         java.util.Map<Atom, Atom> negated = new HashMap<>();
+        int[] uses = useCounts(p);
+        Equation[] definition = new Equation[p.types().size()];
+        for (Equation e : p.equations()) for (Var v : e.results()) definition[v.id()] = e;
         for (Equation e : p.equations()) {
             List<Atom> ops = r.mapAll(e.operands());
             AbstractArray out = p.type(e.results().getFirst());
+            if (e.primitive() == Primitive.TRANSPOSE && e.operands().getFirst() instanceof Var v && uses[v.id()] == 1
+                    && definition[v.id()] != null && swapsProductSides(definition[v.id()], p, e.params().getInts("permutation"))) {
+                // (A·B)ᵀ = Bᵀ·Aᵀ: the product with its operands swapped, rather than a product then a transposing copy.
+                Equation dot = definition[v.id()];
+                Params swapped = Params.of("lhs_contract", dot.params().getInts("rhs_contract"), "rhs_contract", dot.params().getInts("lhs_contract"),
+                        "lhs_batch", new int[0], "rhs_batch", new int[0]);
+                List<Atom> dotOps = r.mapAll(dot.operands());
+                r.bind(e.result(), r.emit(new Equation(Primitive.DOT_GENERAL, swapped, List.of(dot.operands().get(1), dot.operands().get(0)),
+                        e.results()), List.of(dotOps.get(1), dotOps.get(0))).getFirst());
+                continue;
+            }
             Atom same = switch (e.primitive()) {
                 case MUL -> isLiteral(ops.get(1), 1) ? ops.get(0) : isLiteral(ops.get(0), 1) ? ops.get(1) : null;
                 case DIV -> isLiteral(ops.get(1), 1) ? ops.get(0) : null;
@@ -110,6 +126,28 @@ public final class Passes {
             if (e.primitive() == Primitive.NEG) negated.put(res.getFirst(), ops.get(0));
         }
         return r.finish();
+    }
+
+    /**
+     * Whether {@code transpose[perm]} of the result of {@code dot} (a dot_general without batch
+     * axes) moves its rhs-free axes in front of its lhs-free axes, each group in order: the
+     * result of the product with its operands swapped.
+     */
+    private static boolean swapsProductSides(Equation dot, Program p, int[] perm) {
+        if (dot.primitive() != Primitive.DOT_GENERAL || dot.params().getInts("lhs_batch").length != 0) return false;
+        int lhsFree = p.type(dot.operands().get(0)).rank() - dot.params().getInts("lhs_contract").length;
+        int rhsFree = perm.length - lhsFree;
+        if (lhsFree == 0 || rhsFree == 0) return false;
+        for (int i = 0; i < rhsFree; i++) if (perm[i] != lhsFree + i) return false;
+        for (int i = 0; i < lhsFree; i++) if (perm[rhsFree + i] != i) return false;
+        return true;
+    }
+
+    private static int[] useCounts(Program p) {
+        int[] uses = new int[p.types().size()];
+        for (Equation e : p.equations()) for (Atom a : e.operands()) if (a instanceof Var v) uses[v.id()]++;
+        for (Atom a : p.outputs()) if (a instanceof Var v) uses[v.id()]++;
+        return uses;
     }
 
     private static boolean isLiteral(Atom a, double v) {

@@ -159,6 +159,35 @@ class PassesPreserveSemanticsTest {
                   in (b, 5.0:f32, false:bool) }""");
     }
 
+    /** (A·B)ᵀ = Bᵀ·Aᵀ: the transposed product of a gradient becomes one product, the transposing copy gone. */
+    @Test
+    void aTransposeOfAProductsOnlyResultIsTheProductWithSwappedOperands() {
+        assertPass(p -> Passes.dce(Passes.simplifyAlgebra(p)), """
+                { lambda ; a:f32[4,3] b:f32[4,5]. let
+                    c:f32[3,5] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b
+                    d:f32[5,3] = transpose[permutation=(1, 0)] c
+                  in (d) }""", """
+                { lambda ; a:f32[4,3] b:f32[4,5]. let
+                    c:f32[5,3] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] b a
+                  in (c) }""");
+        // Kept: the product is used again; its batch axes would move; the transpose mixes the sides.
+        for (String kept : List.of("""
+                { lambda ; a:f32[4,3] b:f32[4,5]. let
+                    c:f32[3,5] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b
+                    d:f32[5,3] = transpose[permutation=(1, 0)] c
+                  in (d, c) }""", """
+                { lambda ; a:f32[2,4,3] b:f32[2,4,5]. let
+                    c:f32[2,3,5] = dot_general[lhs_contract=(1) rhs_contract=(1) lhs_batch=(0) rhs_batch=(0)] a b
+                    d:f32[2,5,3] = transpose[permutation=(0, 2, 1)] c
+                  in (d) }""", """
+                { lambda ; a:f32[2,6,4] b:f32[4,5]. let
+                    c:f32[2,6,5] = dot_general[lhs_contract=(2) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b
+                    d:f32[6,2,5] = transpose[permutation=(1, 0, 2)] c
+                  in (d) }""")) {
+            assertPass(Passes::simplifyAlgebra, kept, kept);
+        }
+    }
+
     /** Folding makes scalars only: an array built from literals stays an equation. */
     @Test
     void foldLeavesArraysOfLiterals() {
