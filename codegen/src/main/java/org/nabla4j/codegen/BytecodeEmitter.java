@@ -590,7 +590,8 @@ final class BytecodeEmitter {
             return switch (e) {
                 case LoopExpr.Load l -> l.dtype() == t;
                 case LoopExpr.Const c -> c.dtype() == t;
-                case LoopExpr.Unary u -> u.dtype() == t && VectorOps.unary(u.op()) && vectorOk(u.x(), t);
+                case LoopExpr.Unary u -> u.dtype() == t && VectorOps.unary(u.op())
+                        && (isMaskToNumber(u) ? maskOk(u.x(), t) : vectorOk(u.x(), t));
                 case LoopExpr.Binary b -> {
                     if (b.op().isComparison()) yield b.dtype() == DType.BOOL && vectorOk(b.a(), t) && vectorOk(b.b(), t);
                     if (b.dtype() == DType.BOOL) yield (b.op() == Primitive.AND || b.op() == Primitive.OR) && maskOk(b.a(), t) && maskOk(b.b(), t);
@@ -598,6 +599,11 @@ final class BytecodeEmitter {
                 }
                 case LoopExpr.Select s -> s.dtype() == t && maskOk(s.pred(), t) && vectorOk(s.onFalse(), t) && vectorOk(s.onTrue(), t);
             };
+        }
+
+        /** A bool (a lane mask in vector code) converted to a number: 1 where set, 0 elsewhere. */
+        private static boolean isMaskToNumber(LoopExpr.Unary u) {
+            return u.op() == Primitive.CONVERT_ELEMENT_TYPE && u.x().dtype() == DType.BOOL;
         }
 
         private static boolean maskOk(LoopExpr e, DType t) {
@@ -827,8 +833,15 @@ final class BytecodeEmitter {
                     if (u.op() == Primitive.NOT) {
                         vector(u.x(), laneOffset);
                         mv.visitMethodInsn(INVOKEVIRTUAL, VEC + "VectorMask", "not", "()L" + VEC + "VectorMask;", false);
+                    } else if (isMaskToNumber(u)) {
+                        // zero.blend(one, mask)
+                        VectorOps.broadcastConst(mv, owner, t, 0);
+                        VectorOps.broadcastConst(mv, owner, t, 1);
+                        vector(u.x(), laneOffset);
+                        String vc = VectorOps.vectorClass(t);
+                        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "blend", "(L" + VEC + "Vector;L" + VEC + "VectorMask;)L" + vc + ";", false);
                     } else {
-                        VectorOps.unary(mv, owner, u.op(), t, () -> vector(u.x(), laneOffset));
+                        VectorOps.unary(mv, owner, u.op(), t, () -> vector(u.x(), laneOffset), () -> newLocal(1));
                     }
                 }
                 case LoopExpr.Binary b -> {
