@@ -20,6 +20,8 @@ import java.util.Map;
 final class RowBlocking {
     /** Elements per block and loop: a few blocks of this size stay in a core's L2 cache. */
     static final int BLOCK_ELEMENTS = 16 * 1024;
+    /** At most this many loops per group, so the group's method stays small (a call of each per block). */
+    static final int MAX_KERNELS = 32;
 
     private RowBlocking() {}
 
@@ -31,7 +33,7 @@ final class RowBlocking {
         List<Plan.Step> out = new ArrayList<>();
         List<Kernel> run = new ArrayList<>();
         for (Plan.Step s : steps) {
-            if (s instanceof Plan.KernelStep ks && joins(run, ks.kernel())) {
+            if (s instanceof Plan.KernelStep ks && run.size() < MAX_KERNELS && joins(run, ks.kernel())) {
                 run.add(ks.kernel());
                 continue;
             }

@@ -62,7 +62,7 @@ class GeneratedMethodSizesTest {
         assertTrue(kernels.getLast() instanceof Kernel.Reduce && kernels.getLast().outSlot() == reduction.outSlot(),
                 "the reduction runs last, into its own slot");
         for (Kernel k : kernels) assertTrue(KernelSizeLimit.totalWeight(k.body()) <= KernelSizeLimit.MAX_WEIGHT, k::toString);
-        Plan small = FusionPlanner.plan(chain(DType.F32, new int[] {4, 5}, 20, true));
+        Plan small = FusionPlanner.plan(chain(DType.F32, new int[] {4, 5}, 8, true));
         assertSame(small, KernelSizeLimit.apply(small));
     }
 
