@@ -110,20 +110,9 @@ final class ControlFlowLinearize {
         Program body = p.getProgram("body");
         int k = p.getInt("nconsts"), m = p.getInt("ncarry"), n = p.getInt("length");
         List<Atom> ops = e.operands();
-        boolean[] knownIn = new boolean[ops.size()];
-        for (int i = 0; i < knownIn.length; i++) knownIn[i] = s.isKnown(ops.get(i));
-        // A carry is known only if the body keeps it known: iterate to the fixed point.
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            boolean[] ko = PartialEval.knownOutputs(body, knownIn);
-            for (int i = 0; i < m; i++) {
-                if (knownIn[k + i] && !ko[i]) {
-                    knownIn[k + i] = false;
-                    changed = true;
-                }
-            }
-        }
+        boolean[] operandKnown = new boolean[ops.size()];
+        for (int i = 0; i < operandKnown.length; i++) operandKnown[i] = s.isKnown(ops.get(i));
+        boolean[] knownIn = scanKnownInputs(body, k, m, operandKnown);
         int nOut = body.outputs().size();
         boolean[] force = new boolean[nOut];
         for (int i = 0; i < m; i++) force[i] = !knownIn[k + i];
@@ -170,6 +159,23 @@ final class ControlFlowLinearize {
         List<Var> lResults = s.linear.add(Primitive.SCAN, lp, lOperands);
         j = 0;
         for (int i = 0; i < e.results().size(); i++) if (!knownOut[i]) s.linearEnv[e.results().get(i).id()] = lResults.get(j++);
+    }
+
+    /** Which of a scan body's inputs are known: the operands' knowledge, with a carry known only if the body keeps it known (a fixed point). */
+    static boolean[] scanKnownInputs(Program body, int k, int m, boolean[] operandKnown) {
+        boolean[] knownIn = operandKnown.clone();
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            boolean[] ko = PartialEval.knownOutputs(body, knownIn);
+            for (int i = 0; i < m; i++) {
+                if (knownIn[k + i] && !ko[i]) {
+                    knownIn[k + i] = false;
+                    changed = true;
+                }
+            }
+        }
+        return knownIn;
     }
 
     /** The program with its inputs reordered: input i of the result is input {@code order[i]} of p. */

@@ -51,11 +51,48 @@ record PartialEval(Program known, Program linear, int residualCount, boolean[] k
         for (Var v : p.constVars()) known[v.id()] = true;
         for (int i = 0; i < knownInputs.length; i++) known[p.inputs().get(i).id()] = knownInputs[i];
         for (Equation e : p.equations()) {
-            boolean all = e.operands().stream().allMatch(a -> !(a instanceof Var v) || known[v.id()]);
-            for (Var r : e.results()) known[r.id()] = all;
+            boolean[] operandKnown = new boolean[e.operands().size()];
+            for (int i = 0; i < operandKnown.length; i++) operandKnown[i] = !(e.operands().get(i) instanceof Var v) || known[v.id()];
+            boolean[] results = knownResults(e, operandKnown);
+            for (int i = 0; i < results.length; i++) known[e.results().get(i).id()] = results[i];
         }
         boolean[] out = new boolean[p.outputs().size()];
         for (int i = 0; i < out.length; i++) out[i] = !(p.outputs().get(i) instanceof Var v) || known[v.id()];
+        return out;
+    }
+
+    /**
+     * Which results of {@code e} partial evaluation computes in the known program: all of them when
+     * every operand is known, none otherwise — except control flow, whose results are split as
+     * {@link ControlFlowLinearize} splits them (a cond's or scan's primal results stay known when
+     * only tangents flow in).
+     */
+    static boolean[] knownResults(Equation e, boolean[] operandKnown) {
+        boolean all = true;
+        for (boolean k : operandKnown) all &= k;
+        boolean[] out = new boolean[e.results().size()];
+        java.util.Arrays.fill(out, all);
+        if (all) return out;
+        switch (e.primitive()) {
+            case COND -> {
+                if (!operandKnown[0]) return out;
+                boolean[] in = java.util.Arrays.copyOfRange(operandKnown, 1, operandKnown.length);
+                java.util.Arrays.fill(out, true);
+                for (Program b : e.params().getPrograms("branches")) {
+                    boolean[] ko = knownOutputs(b, in);
+                    for (int i = 0; i < out.length; i++) out[i] &= ko[i];
+                }
+            }
+            case SCAN -> {
+                Program body = e.params().getProgram("body");
+                int k = e.params().getInt("nconsts"), m = e.params().getInt("ncarry");
+                boolean[] in = ControlFlowLinearize.scanKnownInputs(body, k, m, operandKnown);
+                boolean[] ko = knownOutputs(body, in);
+                for (int i = 0; i < m; i++) out[i] = in[k + i];
+                for (int i = m; i < out.length; i++) out[i] = ko[i];
+            }
+            default -> { }
+        }
         return out;
     }
 

@@ -99,6 +99,10 @@ public final class Passes {
         for (Equation e : p.equations()) for (Var v : e.results()) definition[v.id()] = e;
         for (Equation e : p.equations()) {
             List<Atom> ops = r.mapAll(e.operands());
+            if (e.results().isEmpty()) {
+                r.emit(e, ops); // (a control-flow equation whose results were all split off; DCE drops it)
+                continue;
+            }
             AbstractArray out = p.type(e.results().getFirst());
             if (e.primitive() == Primitive.TRANSPOSE && e.operands().getFirst() instanceof Var v && uses[v.id()] == 1
                     && definition[v.id()] != null && swapsProductSides(definition[v.id()], p, e.params().getInts("permutation"))) {
