@@ -496,6 +496,28 @@ class CompiledControlFlowFuzzTest {
     }
 
     @Test
+    void gradThroughAScanOverRowsAndStackingOutputsInsideAScanMatchesFiniteDifferences() {
+        NDArray xs = NDArray.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        Function<NDArray, NDArray> f = v -> Nabla.scan((NDArray h, NDArray row) -> {
+            ScanStep<NDArray, NDArray> inner = Nabla.scan((NDArray c, NDArray e) -> new ScanStep<>(Np.sin(c.mul(e)), c.mul(2)), h,
+                    row.reshape(2, 1).broadcastTo(2, 2));
+            return new ScanStep<>(inner.carry().add(inner.y().sum()), inner.y().sum());
+        }, v, xs).carry().sum();
+        double[] x = {0.5, -0.25};
+        double eps = 1e-6;
+        double[] fd = new double[2];
+        for (int i = 0; i < 2; i++) {
+            double[] plus = x.clone(), minus = x.clone();
+            plus[i] += eps;
+            minus[i] -= eps;
+            fd[i] = (f.apply(NDArray.of(plus)).item() - f.apply(NDArray.of(minus)).item()) / (2 * eps);
+        }
+        double[] eager = Nabla.grad(f).apply(NDArray.of(x)).toDoubleArray();
+        for (int i = 0; i < 2; i++) assertEquals(fd[i], eager[i], 1e-5 * Math.abs(fd[i]), "d/dx" + i); // (f is large and oscillating: FD noise ~1e-6)
+        assertArrayEquals(eager, Nabla.jit(Nabla.grad(f)).apply(NDArray.of(x)).toDoubleArray(), 1e-12);
+    }
+
+    @Test
     void aComparisonConvertedToFloatCompiles() {
         NDArray x = NDArray.of(0.5, -0.25, 0.3, 0.1, 2.0);
         Function<NDArray, NDArray> f = v -> v.gt(0.2).astype(DType.F64);
