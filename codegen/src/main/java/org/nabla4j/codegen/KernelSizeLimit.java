@@ -66,8 +66,6 @@ final class KernelSizeLimit {
             case LoopExpr.Const c -> 1;
             case LoopExpr.Unary u -> switch (u.op()) {
                 case TANH -> u.dtype() == DType.F32 ? 16 : 1;
-                // f32 sin/cos: range reduction, two polynomials and a quadrant select, inline (about 250 bytes per copy)
-                case SIN, COS -> u.dtype() == DType.F32 ? 30 : 1;
                 case LOGISTIC -> 4;
                 case RSQRT, EXP2 -> 2;
                 default -> 1;

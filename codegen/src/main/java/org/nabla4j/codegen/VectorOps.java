@@ -41,11 +41,8 @@ final class VectorOps {
         };
     }
 
-    /**
-     * Emits op(x); {@code operand} pushes x (called once, possibly after pushing constants);
-     * {@code newLocal} hands out a fresh local variable for a vector that the lowering reuses.
-     */
-    static void unary(MethodVisitor mv, String owner, Primitive op, DType t, Runnable operand, java.util.function.IntSupplier newLocal) {
+    /** Emits op(x); {@code operand} pushes x (called once, possibly after pushing constants). */
+    static void unary(MethodVisitor mv, String owner, Primitive op, DType t, Runnable operand) {
         String vc = vectorClass(t);
         String self = "()L" + vc + ";";
         switch (op) {
@@ -76,11 +73,6 @@ final class VectorOps {
                 mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", "(" + scalarDesc(t) + ")L" + vc + ";", false);
                 lanewise(mv, vc, "EXP");
             }
-            case SIN, COS -> {
-                operand.run();
-                if (t == DType.F32) sinCosF32(mv, owner, op == Primitive.COS, newLocal);
-                else lanewise(mv, vc, op.name());
-            }
             case TANH -> {
                 operand.run();
                 if (t == DType.F32) tanhF32(mv);
@@ -91,129 +83,6 @@ final class VectorOps {
                 lanewise(mv, vc, op.name());
             }
         }
-    }
-
-    /** π/2 as three f32 parts, each term of the reduction {@code x - j·π/2} exact in a fused multiply-add. */
-    private static final float HALF_PI_1 = (float) (Math.PI / 2), HALF_PI_2 = (float) (Math.PI / 2 - HALF_PI_1),
-            HALF_PI_3 = (float) (Math.PI / 2 - HALF_PI_1 - (double) HALF_PI_2);
-    /** sin r ≈ r (1 + r² S(r²)) and cos r ≈ 1 - r²/2 + r⁴ C(r²) on |r| ≤ π/4: fits with relative error 4e-9 and 1e-10. */
-    private static final float[] SIN_S = {-0.16666655f, 0.008332161f, -0.00019515397f};
-    private static final float[] COS_C = {0.041666646f, -0.0013887316f, 2.443322e-05f};
-    /** 1.5·2^23: adding it rounds an f32 of magnitude below 2^22 to an integer, which its low mantissa bits then hold. */
-    private static final float ROUNDER = 12582912f;
-    /** Lanes beyond this magnitude take the library routine (the three-part reduction loses accuracy beyond it). */
-    private static final float SIN_REDUCTION_LIMIT = 8192f;
-
-    /**
-     * [x] -> sin(x) or cos(x) for f32 vectors: x reduced by the nearest multiple j of π/2 (three
-     * fused multiply-adds), a polynomial for sin or cos of the remainder chosen and signed by j's
-     * low bits. Within 2 ulp of {@code Math.sin}/{@code Math.cos} for |x| ≤ 8192; a vector with a
-     * larger lane (or an infinity) takes {@code lanewise(SIN/COS)} for those lanes. Faster than the
-     * library routine, whose call each vector pays.
-     */
-    private static void sinCosF32(MethodVisitor mv, String owner, boolean cos, java.util.function.IntSupplier newLocal) {
-        String vc = VEC + "FloatVector", iv = VEC + "IntVector", mask = VEC + "VectorMask";
-        String v = "(L" + VEC + "Vector;)L" + vc + ";", f = "(F)L" + vc + ";", fma = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
-        int x = newLocal.getAsInt(), shifted = newLocal.getAsInt(), j = newLocal.getAsInt(), r = newLocal.getAsInt(), r2 = newLocal.getAsInt();
-        mv.visitVarInsn(ASTORE, x);
-        // shifted = x·2/π + 1.5·2^23; j = shifted - 1.5·2^23 (x/(π/2) rounded to an integer)
-        mv.visitVarInsn(ALOAD, x);
-        mv.visitLdcInsn((float) (2 / Math.PI));
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", f, false);
-        mv.visitLdcInsn(ROUNDER);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "add", f, false);
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ASTORE, shifted);
-        mv.visitLdcInsn(ROUNDER);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "sub", f, false);
-        mv.visitVarInsn(ASTORE, j);
-        // r = x - j·π/2 in three fused steps
-        mv.visitVarInsn(ALOAD, x);
-        for (float part : new float[] {HALF_PI_1, HALF_PI_2, HALF_PI_3}) {
-            mv.visitVarInsn(ASTORE, r);
-            mv.visitVarInsn(ALOAD, j);
-            broadcastConst(mv, owner, DType.F32, -part);
-            mv.visitVarInsn(ALOAD, r);
-            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", fma, false);
-        }
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ASTORE, r);
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", v, false);
-        mv.visitVarInsn(ASTORE, r2);
-        // sin r = r·(1 + r²·S(r²))
-        mv.visitVarInsn(ALOAD, r);
-        mv.visitVarInsn(ALOAD, r2);
-        mv.visitInsn(DUP);
-        horner(mv, new float[] {0, SIN_S[0], SIN_S[1], SIN_S[2]}); // [r, r2, r²·S(r²)]  (the 0 term adds nothing)
-        mv.visitInsn(SWAP);
-        mv.visitInsn(POP);
-        mv.visitLdcInsn(1f);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "add", f, false);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", v, false); // [sin]
-        // cos r = (1 - r²/2) + r⁴·C(r²)
-        mv.visitVarInsn(ALOAD, r2);
-        mv.visitLdcInsn(-0.5f);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", f, false);
-        mv.visitLdcInsn(1f);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "add", f, false);
-        mv.visitVarInsn(ALOAD, r2);
-        mv.visitInsn(DUP);
-        horner(mv, new float[] {0, COS_C[0], COS_C[1], COS_C[2]}); // [.., 1-r²/2, r2, r²·C(r²)]
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", v, false); // r⁴·C(r²)
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "add", v, false); // [sin, cos]
-        // quadrant q = j (+1 for cos) from shifted's low bits: odd -> the other polynomial, bit 1 -> negate
-        mv.visitVarInsn(ALOAD, shifted);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "reinterpretAsInts", "()L" + iv + ";", false);
-        if (cos) {
-            mv.visitLdcInsn(1);
-            mv.visitMethodInsn(INVOKEVIRTUAL, iv, "add", "(I)L" + iv + ";", false);
-        }
-        mv.visitVarInsn(ASTORE, j); // (j's local now holds the quadrant bits)
-        quadrantMask(mv, owner, j, 1);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "blend", "(L" + VEC + "Vector;L" + mask + ";)L" + vc + ";", false); // [odd ? cos : sin]
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "neg", "()L" + vc + ";", false);
-        quadrantMask(mv, owner, j, 2);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "blend", "(L" + VEC + "Vector;L" + mask + ";)L" + vc + ";", false);
-        if (!cos) {
-            // sin(±0) = ±0: the reduction's later steps add +0 to a -0 remainder
-            mv.visitVarInsn(ALOAD, x);
-            mv.visitVarInsn(ALOAD, x);
-            mv.visitFieldInsn(GETSTATIC, OPS, "EQ", "L" + OPS + "$Comparison;");
-            mv.visitInsn(FCONST_0);
-            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "compare", "(L" + OPS + "$Comparison;F)L" + mask + ";", false);
-            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "blend", "(L" + VEC + "Vector;L" + mask + ";)L" + vc + ";", false);
-        }
-        // lanes beyond the reduction's range (and infinities) take the library routine
-        mv.visitVarInsn(ALOAD, x);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "abs", "()L" + vc + ";", false);
-        mv.visitFieldInsn(GETSTATIC, OPS, "GT", "L" + OPS + "$Comparison;");
-        mv.visitLdcInsn(SIN_REDUCTION_LIMIT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "compare", "(L" + OPS + "$Comparison;F)L" + mask + ";", false);
-        mv.visitVarInsn(ASTORE, shifted); // (shifted's local now holds the mask)
-        mv.visitVarInsn(ALOAD, shifted);
-        mv.visitMethodInsn(INVOKEVIRTUAL, mask, "anyTrue", "()Z", false);
-        org.objectweb.asm.Label done = new org.objectweb.asm.Label();
-        mv.visitJumpInsn(IFEQ, done);
-        mv.visitVarInsn(ALOAD, x);
-        lanewise(mv, vc, cos ? "COS" : "SIN");
-        mv.visitVarInsn(ALOAD, shifted);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "blend", "(L" + VEC + "Vector;L" + mask + ";)L" + vc + ";", false);
-        mv.visitLabel(done);
-    }
-
-    /** Pushes the f32 lane mask of {@code (q & bit) != 0} for the int vector in local {@code q}. */
-    private static void quadrantMask(MethodVisitor mv, String owner, int q, int bit) {
-        String iv = VEC + "IntVector", mask = VEC + "VectorMask";
-        mv.visitVarInsn(ALOAD, q);
-        mv.visitLdcInsn(bit);
-        mv.visitMethodInsn(INVOKEVIRTUAL, iv, "and", "(I)L" + iv + ";", false);
-        mv.visitFieldInsn(GETSTATIC, OPS, "NE", "L" + OPS + "$Comparison;");
-        mv.visitInsn(ICONST_0);
-        mv.visitMethodInsn(INVOKEVIRTUAL, iv, "compare", "(L" + OPS + "$Comparison;I)L" + mask + ";", false);
-        mv.visitFieldInsn(GETSTATIC, owner, "FS", "L" + VEC + "VectorSpecies;");
-        mv.visitMethodInsn(INVOKEVIRTUAL, mask, "cast", "(L" + VEC + "VectorSpecies;)L" + mask + ";", false);
     }
 
     /** tanh(x)/x ≈ P(x²)/Q(x²) on [-9, 9]: a rational fit (relative error 4e-8 in exact arithmetic) with positive coefficients, so Q has no zero. */
