@@ -58,6 +58,11 @@ public final class Nabla {
         return makeJaxpr(args -> f.apply((A) args[0], (B) args[1]), new Object[] {a, b});
     }
 
+    @SuppressWarnings("unchecked")
+    public static <A, B, C> Jaxpr makeJaxpr(Function3<A, B, C, ?> f, A a, B b, C c) {
+        return makeJaxpr(args -> f.apply((A) args[0], (B) args[1], (C) args[2]), new Object[] {a, b, c});
+    }
+
     private static Jaxpr makeJaxpr(Function<Object[], Object> body, Object[] args) {
         Tracing.Args flat = Tracing.Args.of(args);
         List<AbstractArray> types = flat.types();

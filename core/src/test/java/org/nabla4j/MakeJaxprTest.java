@@ -1,5 +1,7 @@
 package org.nabla4j;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nabla4j.Np.logSumExp;
@@ -49,5 +51,13 @@ class MakeJaxprTest {
         double jitted = Nabla.jit(MakeJaxprTest::loss).apply(params(), batch()).item();
         assertEquals(eager, jitted, 1e-6);
         assertEquals(6, j.program().inputs().size());
+    }
+
+    @Test
+    void aThreeArgumentFunctionTracesWithItsArgumentsInOrder() {
+        Function3<NDArray, NDArray, NDArray, NDArray> f = (w, h, x) -> tanh(w.matmul(h).add(x));
+        Jaxpr j = Nabla.makeJaxpr(f, NDArray.zeros(DType.F32, 4, 3), NDArray.zeros(DType.F32, 3), NDArray.zeros(DType.F32, 4));
+        assertEquals(List.of("f32[4,3]", "f32[3]", "f32[4]"), j.program().inputTypes().stream().map(Object::toString).toList());
+        assertTrue(j.toString().contains("dot_general") && j.toString().contains("tanh"), j::toString);
     }
 }
