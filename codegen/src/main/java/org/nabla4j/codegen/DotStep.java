@@ -83,6 +83,8 @@ final class DotStep implements RuntimeStep {
         Object bias = biasSlot < 0 ? null : buffers[biasSlot];
         if ((spec.n() == 1 || spec.m() == 1) && dtype == DType.F32 && spec.epilogue().equals(Epilogue.NONE)) {
             matrixVector((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot], (float[]) c);
+        } else if (dtype == DType.F32 && spec.n() < NARROW && !spec.epilogue().accumulate()) {
+            narrow((float[]) buffers[lhsSlot], (float[]) buffers[rhsSlot], (float[]) c, (float[]) bias);
         } else if (dtype == DType.F32) {
             Gemm.f32(spec, (float[]) buffers[lhsSlot], 0, (float[]) buffers[rhsSlot], 0, (float[]) c, 0, (float[]) bias, biasOffset);
         } else {
@@ -91,6 +93,50 @@ final class DotStep implements RuntimeStep {
     }
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /** Products with fewer columns than the GEMM tile (two vectors) are narrow: every GEMM tile would be a scalar edge tile. */
+    private static final int NARROW = 2 * F.length();
+
+    /**
+     * A narrow product (n below a GEMM tile's width, e.g. a 10-class output layer) as n
+     * matrix-vector products, one per column of B: Cᵀ[j] = A·B[:, j] by row dots (A stored m × k)
+     * or broadcast rows (A stored k × m), then C[i][j] = epilogue(Cᵀ[j][i]).
+     */
+    private void narrow(float[] a, float[] b, float[] c, float[] bias) {
+        int m = spec.m(), n = spec.n(), k = spec.k();
+        float[] columns = spec.transB() ? null : new float[n * k];
+        float[] ct = new float[n * m];
+        Epilogue e = spec.epilogue();
+        for (int t = 0; t < spec.batch(); t++) {
+            int aBase = t * spec.strideA(), bBase = t * spec.strideB(), cBase = t * spec.strideC();
+            if (columns != null) {
+                for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) columns[j * k + p] = b[bBase + p * spec.ldb() + j];
+            }
+            // A block of A's rows (or columns) serves every column of B while it is in cache.
+            int block = spec.transA() ? 8 * F.length() : 16;
+            for (int i0 = 0; i0 < m; i0 += block) {
+                int rows = Math.min(block, m - i0);
+                for (int j = 0; j < n; j++) {
+                    float[] vec = columns != null ? columns : b;
+                    int vecBase = columns != null ? j * k : bBase + j * spec.ldb();
+                    if (spec.transA()) broadcastRows(a, aBase + i0, spec.lda(), vec, vecBase, ct, j * m + i0, rows, k);
+                    else rowDots(a, aBase + i0 * spec.lda(), spec.lda(), vec, vecBase, ct, j * m + i0, rows, k);
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float v = ct[j * m + i];
+                    if (e.bias() == Epilogue.Bias.ALONG_N) v += bias[biasOffset + j];
+                    else if (e.bias() == Epilogue.Bias.ALONG_M) v += bias[biasOffset + i];
+                    c[cBase + i * spec.ldc() + j] = switch (e.activation()) {
+                        case NONE -> v;
+                        case RELU -> Math.max(v, 0f);
+                        case TANH -> (float) Math.tanh(v);
+                    };
+                }
+            }
+        }
+    }
 
     /**
      * Matrix-vector (n = 1) and vector-matrix (m = 1) products stream the matrix once (a GEMM

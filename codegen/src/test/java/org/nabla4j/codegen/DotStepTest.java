@@ -30,6 +30,12 @@ class DotStepTest {
             "a:T[41] b:T[37,41]. let c:T[37] = dot_general[lhs_contract=(0) rhs_contract=(1) lhs_batch=() rhs_batch=()] a b",
             "a:T[3,1,41] b:T[3,41,70]. let c:T[3,1,70] = dot_general[lhs_contract=(2) rhs_contract=(1) lhs_batch=(0) rhs_batch=(0)] a b",
             "a:T[3,41] b:T[3,9,41]. let c:T[3,9] = dot_general[lhs_contract=(1) rhs_contract=(2) lhs_batch=(0) rhs_batch=(0)] a b",
+            // narrow products (fewer columns than a GEMM tile): a matrix-vector product per column
+            "a:T[37,41] b:T[41,10]. let c:T[37,10] = dot_general[lhs_contract=(1) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[41,37] b:T[41,10]. let c:T[37,10] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[37,41] b:T[3,41]. let c:T[37,3] = dot_general[lhs_contract=(1) rhs_contract=(1) lhs_batch=() rhs_batch=()] a b",
+            "a:T[2,9,41] b:T[2,41,5]. let c:T[2,9,5] = dot_general[lhs_contract=(2) rhs_contract=(1) lhs_batch=(0) rhs_batch=(0)] a b",
+            "a:T[2,41,9] b:T[2,5,41]. let c:T[2,9,5] = dot_general[lhs_contract=(1) rhs_contract=(2) lhs_batch=(0) rhs_batch=(0)] a b",
             // large enough to run in parallel parts
             "a:T[601,500] b:T[500]. let c:T[601] = dot_general[lhs_contract=(1) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
             "a:T[500,601] b:T[500]. let c:T[601] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b");
