@@ -34,6 +34,8 @@ final class DotStep implements RuntimeStep {
 
     private DotStep(MatmulSpec spec, int lhsSlot, int rhsSlot, int resultSlot, int biasSlot, int biasOffset, DType dtype) {
         this.spec = spec;
+        int scratchSize = spec.n() * (spec.k() + spec.m());
+        this.narrowScratch = ThreadLocal.withInitial(() -> new float[scratchSize]);
         this.lhsSlot = lhsSlot;
         this.rhsSlot = rhsSlot;
         this.resultSlot = resultSlot;
@@ -94,6 +96,8 @@ final class DotStep implements RuntimeStep {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
+    private final ThreadLocal<float[]> narrowScratch;
+
     /** Products with fewer columns than the GEMM tile (two vectors) are narrow: every GEMM tile would be a scalar edge tile. */
     private static final int NARROW = 2 * F.length();
 
@@ -104,8 +108,12 @@ final class DotStep implements RuntimeStep {
      */
     private void narrow(float[] a, float[] b, float[] c, float[] bias) {
         int m = spec.m(), n = spec.n(), k = spec.k();
-        float[] columns = spec.transB() ? null : new float[n * k];
-        float[] ct = new float[n * m];
+        // B's columns (when B is stored k × n) in [0, n·k), Cᵀ in [n·k, n·k + n·m) of a per-thread buffer:
+        // inside a compiled loop this runs every iteration and allocates nothing.
+        float[] scratch = narrowScratch.get();
+        int ctBase = n * k;
+        float[] columns = spec.transB() ? null : scratch;
+        float[] ct = scratch;
         Epilogue e = spec.epilogue();
         for (int t = 0; t < spec.batch(); t++) {
             int aBase = t * spec.strideA(), bBase = t * spec.strideB(), cBase = t * spec.strideC();
@@ -119,13 +127,13 @@ final class DotStep implements RuntimeStep {
                 for (int j = 0; j < n; j++) {
                     float[] vec = columns != null ? columns : b;
                     int vecBase = columns != null ? j * k : bBase + j * spec.ldb();
-                    if (spec.transA()) broadcastRows(a, aBase + i0, spec.lda(), vec, vecBase, ct, j * m + i0, rows, k);
-                    else rowDots(a, aBase + i0 * spec.lda(), spec.lda(), vec, vecBase, ct, j * m + i0, rows, k);
+                    if (spec.transA()) broadcastRows(a, aBase + i0, spec.lda(), vec, vecBase, ct, ctBase + j * m + i0, rows, k);
+                    else rowDots(a, aBase + i0 * spec.lda(), spec.lda(), vec, vecBase, ct, ctBase + j * m + i0, rows, k);
                 }
             }
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
-                    float v = ct[j * m + i];
+                    float v = ct[ctBase + j * m + i];
                     if (e.bias() == Epilogue.Bias.ALONG_N) v += bias[biasOffset + j];
                     else if (e.bias() == Epilogue.Bias.ALONG_M) v += bias[biasOffset + i];
                     c[cBase + i * spec.ldc() + j] = switch (e.activation()) {

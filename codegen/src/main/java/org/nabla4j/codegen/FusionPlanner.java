@@ -438,12 +438,8 @@ final class FusionPlanner {
                 for (Atom a : ops.subList(0, k)) bodyIn.add(operandRep(a));
                 List<AbstractArray> carryTypes = ops.subList(k, k + m).stream().map(program::type).toList();
                 int loopSlots = slots.size();
-                int[] carry = new int[m], staging = new int[m];
-                for (int j = 0; j < m; j++) {
-                    carry[j] = newSlot(carryTypes.get(j));
-                    staging[j] = newSlot(carryTypes.get(j));
-                    bodyIn.add(bufferedAs(carry[j], carryTypes.get(j)));
-                }
+                CarrySlots cs = carrySlots(carryTypes, bodyIn);
+                int[] carry = cs.carry(), staging = cs.staging();
                 List<Atom> scanned = ops.subList(k + m, ops.size());
                 int[] xs = new int[scanned.size()], rows = new int[scanned.size()];
                 List<AbstractArray> rowTypes = new ArrayList<>();
@@ -470,12 +466,8 @@ final class FusionPlanner {
                 for (Atom a : ops.subList(0, k)) in.add(operandRep(a));
                 List<AbstractArray> carryTypes = ops.subList(k, ops.size()).stream().map(program::type).toList();
                 int loopSlots = slots.size();
-                int[] carry = new int[carryTypes.size()], staging = new int[carryTypes.size()];
-                for (int j = 0; j < carry.length; j++) {
-                    carry[j] = newSlot(carryTypes.get(j));
-                    staging[j] = newSlot(carryTypes.get(j));
-                    in.add(bufferedAs(carry[j], carryTypes.get(j)));
-                }
+                CarrySlots cs = carrySlots(carryTypes, in);
+                int[] carry = cs.carry(), staging = cs.staging();
                 Plan cond = planLoopBody(p.getProgram("cond"), in, loopSlots);
                 Plan body = planLoopBody(p.getProgram("body"), in, loopSlots);
                 int[] results = e.results().stream().mapToInt(this::bufferFor).toArray();
@@ -537,6 +529,20 @@ final class FusionPlanner {
             swap[j] = src.constant() == null && written.contains(slot) && next.stream().filter(o -> o.constant() == null && o.slot() == slot).count() == 1;
         }
         return swap;
+    }
+
+    /** A loop's carry buffers and their staging buffers, one pair per carried value. */
+    private record CarrySlots(int[] carry, int[] staging) {}
+
+    /** New carry and staging slots for values of these types; the carry slots are added to the loop's inputs. */
+    private CarrySlots carrySlots(List<AbstractArray> types, List<Rep> loopInputs) {
+        int[] carry = new int[types.size()], staging = new int[types.size()];
+        for (int j = 0; j < carry.length; j++) {
+            carry[j] = newSlot(types.get(j));
+            staging[j] = newSlot(types.get(j));
+            loopInputs.add(bufferedAs(carry[j], types.get(j)));
+        }
+        return new CarrySlots(carry, staging);
     }
 
     /** An operand as a sub-program input: a literal, or its buffer read in place. */

@@ -15,7 +15,7 @@ final class KernelSplit {
     /** The kernel's loop nest over its loads' and output's accesses. */
     static LoopNest nestOf(Kernel k) {
         List<LoopExpr.Access> accesses = new ArrayList<>();
-        collect(k.body(), accesses);
+        for (LoopExpr.Load l : LoopExpr.loads(k.body())) if (!accesses.contains(l.access())) accesses.add(l.access());
         accesses.add(outAccess(k));
         return LoopNest.of(k.shape(), accesses);
     }
@@ -54,15 +54,5 @@ final class KernelSplit {
         LoopNest nest = nestOf(k);
         boolean splittable = k instanceof Kernel.Elementwise || assignsEachOutputOnce(k, nest);
         return splittable && (splitsInner(k, nest) ? nest.inner() : nest.outer()) >= 2;
-    }
-
-    private static void collect(LoopExpr e, List<LoopExpr.Access> out) {
-        switch (e) {
-            case LoopExpr.Load l -> { if (!out.contains(l.access())) out.add(l.access()); }
-            case LoopExpr.Const c -> { }
-            case LoopExpr.Unary u -> collect(u.x(), out);
-            case LoopExpr.Binary b -> { collect(b.a(), out); collect(b.b(), out); }
-            case LoopExpr.Select s -> { collect(s.pred(), out); collect(s.onFalse(), out); collect(s.onTrue(), out); }
-        }
     }
 }

@@ -1,6 +1,8 @@
 package org.nabla4j.codegen;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.nabla4j.DType;
 import org.nabla4j.ir.Primitive;
 
@@ -11,6 +13,23 @@ import org.nabla4j.ir.Primitive;
  */
 sealed interface LoopExpr {
     DType dtype();
+
+    /** The loads of an expression tree, in order (with repeats). */
+    static List<Load> loads(LoopExpr e) {
+        List<Load> out = new ArrayList<>();
+        addLoads(e, out);
+        return out;
+    }
+
+    private static void addLoads(LoopExpr e, List<Load> out) {
+        switch (e) {
+            case Load l -> out.add(l);
+            case Const c -> { }
+            case Unary u -> addLoads(u.x(), out);
+            case Binary b -> { addLoads(b.a(), out); addLoads(b.b(), out); }
+            case Select s -> { addLoads(s.pred(), out); addLoads(s.onFalse(), out); addLoads(s.onTrue(), out); }
+        }
+    }
 
     /** Element {@code offset + Σ index[d] * strides[d]} of the buffer in slot {@code slot}. */
     record Load(int slot, Access access, DType dtype) implements LoopExpr {}

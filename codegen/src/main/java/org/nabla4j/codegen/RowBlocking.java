@@ -100,7 +100,7 @@ final class RowBlocking {
         if (nest.rank() != KernelSplit.nestOf(group.getFirst()).rank()) return false;
         Map<Integer, Kernel> producers = new HashMap<>();
         for (Kernel g : group) producers.put(g.outSlot(), g);
-        for (LoopExpr.Load load : loads(k.body(), new ArrayList<>())) {
+        for (LoopExpr.Load load : LoopExpr.loads(k.body())) {
             Kernel producer = producers.get(load.slot());
             if (producer == null) continue;
             LoopNest pn = KernelSplit.nestOf(producer);
@@ -111,16 +111,5 @@ final class RowBlocking {
             if (!sameRow || !withinRow) return false;
         }
         return true;
-    }
-
-    private static List<LoopExpr.Load> loads(LoopExpr e, List<LoopExpr.Load> out) {
-        switch (e) {
-            case LoopExpr.Load l -> out.add(l);
-            case LoopExpr.Const c -> { }
-            case LoopExpr.Unary u -> loads(u.x(), out);
-            case LoopExpr.Binary b -> { loads(b.a(), out); loads(b.b(), out); }
-            case LoopExpr.Select s -> { loads(s.pred(), out); loads(s.onFalse(), out); loads(s.onTrue(), out); }
-        }
-        return out;
     }
 }
