@@ -78,10 +78,11 @@ public final class CodegenBackend implements Backend {
 
     /**
      * Fusion; then loops too large for HotSpot to compile cut into several ({@link KernelSizeLimit});
-     * then loops over the same rows grouped into blocks ({@link RowBlocking}).
+     * then loops over the same rows grouped into blocks ({@link RowBlocking}); then loops that
+     * overwrite an operand dying there in place ({@link InPlaceBuffers}).
      */
     Plan plan(Program program) {
-        return RowBlocking.apply(KernelSizeLimit.apply(FusionPlanner.plan(program), maxKernelWeight));
+        return InPlaceBuffers.apply(RowBlocking.apply(KernelSizeLimit.apply(FusionPlanner.plan(program), maxKernelWeight)));
     }
 
     /** The class bytes the backend would define for {@code program}; for tests and inspection. */

@@ -21,6 +21,17 @@ sealed interface LoopExpr {
         return out;
     }
 
+    /** The expression with every load's slot mapped by {@code f}. */
+    static LoopExpr renameSlots(LoopExpr e, java.util.function.IntUnaryOperator f) {
+        return switch (e) {
+            case Load l -> new Load(f.applyAsInt(l.slot()), l.access(), l.dtype());
+            case Const c -> c;
+            case Unary u -> new Unary(u.op(), renameSlots(u.x(), f), u.dtype());
+            case Binary b -> new Binary(b.op(), renameSlots(b.a(), f), renameSlots(b.b(), f), b.dtype());
+            case Select s -> new Select(renameSlots(s.pred(), f), renameSlots(s.onFalse(), f), renameSlots(s.onTrue(), f), s.dtype());
+        };
+    }
+
     private static void addLoads(LoopExpr e, List<Load> out) {
         switch (e) {
             case Load l -> out.add(l);
