@@ -120,7 +120,7 @@ final class GemmDriver {
             this.bOff = bOff;
             this.cOff = cOff;
             this.biasOff = biasOff;
-            this.kc = Math.min(kernel.kc(), s.k());
+            this.kc = blockDepth(s.k(), kernel.kc());
             // about four row blocks per part, in whole tiles, at most one packed A block
             int mr = kernel.mr();
             this.rows = Math.min(kernel.mc() / mr * mr, Math.max(mr, ceilDiv(ceilDiv(s.m(), 4 * parts), mr) * mr));
@@ -207,7 +207,7 @@ final class GemmDriver {
             matvec(kernel, s, a, aOff, b, bOff, c, cOff, bias, biasOff, b0, b1, i0, i1, f64);
             return;
         }
-        int mcMax = Math.min(kernel.mc(), i1 - i0), ncMax = Math.min(kernel.nc(), j1 - j0), kcMax = Math.min(kernel.kc(), k);
+        int mcMax = Math.min(kernel.mc(), i1 - i0), ncMax = Math.min(kernel.nc(), j1 - j0), kcMax = blockDepth(k, kernel.kc());
         Scratch scratch = SCRATCH.get();
         Object packedA = scratch.get(Scratch.PACKED_A, f64, ceilDiv(mcMax, mr) * mr * kcMax);
         Object packedB = scratch.get(Scratch.PACKED_B, f64, ceilDiv(ncMax, nr) * nr * kcMax);
@@ -262,6 +262,17 @@ final class GemmDriver {
             if (f64) Epilogues.store((double[]) out, 1, m, 1, (double[]) c, ct, s.ldc(), mode, (double[]) bias, bo);
             else Epilogues.store((float[]) out, 1, m, 1, (float[]) c, ct, s.ldc(), mode, (float[]) bias, bo);
         }
+    }
+
+    /**
+     * The depth of the k blocks: k cut into equal blocks of at most 5/4 of the kernel's depth
+     * ({@code 784 -> 3 × 262} instead of {@code 256, 256, 256, 16}: every block is a pass over C and
+     * a packing of A and B, and a thin last block pays them for little work). The B panel of a
+     * slightly deeper block still fits L1 beside the A panel.
+     */
+    static int blockDepth(int k, int kc) {
+        if (k <= 0) return 0;
+        return ceilDiv(k, ceilDiv(k, kc + kc / 4));
     }
 
     private static int ceilDiv(int x, int y) {

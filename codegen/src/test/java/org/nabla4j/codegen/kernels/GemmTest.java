@@ -38,6 +38,22 @@ class GemmTest {
     }
 
     @Test
+    void cutsTheDepthIntoEqualBlocksWithoutAThinLastOne() {
+        assertEquals(262, GemmDriver.blockDepth(784, 256), "784 = 262 + 262 + 260, not 256 + 256 + 256 + 16");
+        assertEquals(256, GemmDriver.blockDepth(1024, 256));
+        assertEquals(300, GemmDriver.blockDepth(300, 256), "up to 5/4 of kc stays one block");
+        assertEquals(161, GemmDriver.blockDepth(321, 256));
+        assertEquals(1, GemmDriver.blockDepth(1, 256));
+        assertEquals(0, GemmDriver.blockDepth(0, 256));
+        for (int threads : new int[] {1, 2}) {
+            GemmCase mlpLayer = new GemmCase(1, 67, 40, 784, false, false, 0, 0, 0, 0, 0, 0, false, BIAS_TANH_ACC, threads, 17);
+            mlpLayer.checkF32(PREFERRED);
+            mlpLayer.checkF64(PREFERRED);
+            new GemmCase(1, 70, 33, 321, true, true, 1, 2, 3, 1, 2, 3, false, Epilogue.NONE, threads, 19).checkF32(SCALAR);
+        }
+    }
+
+    @Test
     void splitsLargeCallsAcrossThreadsAlongRowsColumnsOrBatches() {
         TileKernel kernel = KernelConfig.kernel(KernelConfig.DEFAULT_BITS, false);
         GemmCase rows = dense(1, 130, 130, 130, BIAS_TANH_ACC, 2);
