@@ -16,7 +16,8 @@ import org.nabla4j.ir.Tensor;
  * <p>Buffers for intermediate values are kept between calls: the top-level loops' and matmuls'
  * results that no output can alias are handed back after each call and reused by the next one
  * (one spare set; concurrent calls allocate their own). Outputs, loop carries and values a
- * branch may return are allocated per call, since the caller keeps them.
+ * branch may return are allocated per call, since the caller keeps them; large outputs of
+ * top-level loops are allocated in the background for the next call ({@link OutputPrefetch}).
  */
 final class CompiledProgram implements Backend.Executable {
     private final Plan plan;
@@ -27,6 +28,8 @@ final class CompiledProgram implements Backend.Executable {
     /** Slots whose buffers are reused between calls. */
     private final int[] reused;
     private final AtomicReference<Object[]> spare = new AtomicReference<>();
+    /** The next call's large outputs, allocated in the background; null if there are none. */
+    private final OutputPrefetch prefetch;
 
     CompiledProgram(Plan plan, MethodHandle run, Object[] steps) {
         this.plan = plan;
@@ -35,6 +38,28 @@ final class CompiledProgram implements Backend.Executable {
         this.allocate = new boolean[plan.slots().size()];
         markKernelOutputs(plan.steps(), allocate);
         this.reused = reusableSlots(plan);
+        this.prefetch = OutputPrefetch.of(topLevelKernelOutputs(plan), plan.slots());
+    }
+
+    /** The program outputs that top-level loops write (each allocated per call). */
+    private static int[] topLevelKernelOutputs(Plan plan) {
+        Set<Integer> written = new HashSet<>(), out = new java.util.TreeSet<>();
+        for (Plan.Step s : plan.steps()) {
+            if (s instanceof Plan.KernelStep k) written.add(k.kernel().outSlot());
+            if (s instanceof Plan.RowBlockStep rb) for (Kernel k : rb.kernels()) written.add(k.outSlot());
+        }
+        for (Plan.Output o : plan.outputs()) if (o instanceof Plan.SlotOutput so && written.contains(so.slot())) out.add(so.slot());
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** How many outputs calls have taken from the background allocation; for tests. */
+    long prefetchedOutputsTaken() {
+        return prefetch == null ? 0 : prefetch.taken();
+    }
+
+    /** Whether the next call's large outputs are allocated already (true if there are none); for tests. */
+    boolean outputsPrefetched() {
+        return prefetch == null || prefetch.isReady();
     }
 
     private static void markKernelOutputs(List<Plan.Step> steps, boolean[] alloc) {
@@ -85,6 +110,7 @@ final class CompiledProgram implements Backend.Executable {
         for (int i = 0; i < args.size(); i++) env[plan.inputSlots()[i]] = args.get(i).data();
         Object[] kept = spare.getAndSet(null);
         if (kept != null) for (int i = 0; i < reused.length; i++) env[reused[i]] = kept[i];
+        if (prefetch != null) prefetch.take(env);
         for (int s = 0; s < allocate.length; s++) {
             if (allocate[s] && env[s] == null) {
                 AbstractArray t = plan.slots().get(s);
@@ -105,6 +131,7 @@ final class CompiledProgram implements Backend.Executable {
                 case Plan.LiteralOutput lo -> Tensor.of(lo.literal());
             });
         }
+        if (prefetch != null) prefetch.refill();
         if (reused.length > 0) {
             Object[] back = new Object[reused.length];
             for (int i = 0; i < reused.length; i++) back[i] = env[reused[i]];
