@@ -2,6 +2,7 @@ package org.nabla4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Function;
@@ -51,5 +52,21 @@ class PublicApiSweepTest {
         Carry out = Nabla.vmap(f, InAxes.all(0), OutAxes.of(OutAxes.fields("count", null, "acc", 0))).apply(X);
         assertClose(NDArray.scalar(3), out.count());
         assertClose(X.mul(8), out.acc());
+    }
+
+    // ---- grad ----
+
+    @Test
+    void gradWithRespectToAJavaNumberIsAnErrorNotTheNumberBack() {
+        var g = Nabla.grad((Double s, NDArray v) -> v.mul(s).sum());
+        DTypeError e = assertThrows(DTypeError.class, () -> g.apply(2.0, X));
+        assertMentions(e, "grad", "args[0]", "Double", "NDArray.scalar");
+    }
+
+    @Test
+    void gradErrorsNameGradNotValueAndGrad() {
+        ShapeError e = assertThrows(ShapeError.class, () -> Nabla.grad((NDArray v) -> v.mul(2)).apply(X));
+        assertMentions(e, "grad:", "f64[3]");
+        assertTrue(!e.getMessage().startsWith("valueAndGrad"), e.getMessage());
     }
 }
