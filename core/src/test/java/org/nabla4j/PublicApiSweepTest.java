@@ -69,4 +69,11 @@ class PublicApiSweepTest {
         assertMentions(e, "grad:", "f64[3]");
         assertTrue(!e.getMessage().startsWith("valueAndGrad"), e.getMessage());
     }
+
+    @Test
+    void reverseModeThroughAnUnboundedWhileLoopIsANablaException() {
+        var g = Nabla.grad((NDArray v) -> Nabla.whileLoop((NDArray u) -> u.sum().lt(10), (NDArray u) -> u.mul(2), v).sum());
+        NablaException e = assertThrows(NablaException.class, () -> g.apply(X.add(1)));
+        assertMentions(e, "while", "maxSteps");
+    }
 }
