@@ -133,6 +133,8 @@ public final class Np {
         return add(relu(f), log1p(exp(neg(abs(f)))));
     }
 
+    /** Clamps to {@code [lo, hi]}; Java number bounds are weakly typed, so an integer array stays integer: {@code clip(ints, 0, 9)}. */
+    public static NDArray clip(NDArray x, long lo, long hi) { return minimum(maximum(x, NDArray.weak(lo)), NDArray.weak(hi)); }
     public static NDArray clip(NDArray x, double lo, double hi) { return minimum(maximum(x, NDArray.weak(lo)), NDArray.weak(hi)); }
     public static NDArray clip(NDArray x, NDArray lo, NDArray hi) { return minimum(maximum(x, lo), hi); }
 

@@ -76,4 +76,15 @@ class PublicApiSweepTest {
         NablaException e = assertThrows(NablaException.class, () -> g.apply(X.add(1)));
         assertMentions(e, "while", "maxSteps");
     }
+
+    // ---- numpy semantics ----
+
+    @Test
+    void clipOfAnIntegerArrayWithIntegerBoundsStaysInteger() {
+        NDArray clipped = Np.clip(NDArray.of(1, 5, 9), 2, 6);
+        assertEquals(DType.I32, clipped.dtype());
+        assertArrayEquals(new int[] {2, 5, 6}, clipped.toIntArray());
+        assertEquals(DType.F32, Np.clip(NDArray.of(1, 5, 9), 2.5, 6.5).dtype());
+        assertEquals(DType.F32, Np.clip(NDArray.of(1f, 5f, 9f), 2, 6).dtype());
+    }
 }
