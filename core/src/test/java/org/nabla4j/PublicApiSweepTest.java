@@ -87,4 +87,13 @@ class PublicApiSweepTest {
         assertEquals(DType.F32, Np.clip(NDArray.of(1, 5, 9), 2.5, 6.5).dtype());
         assertEquals(DType.F32, Np.clip(NDArray.of(1f, 5f, 9f), 2, 6).dtype());
     }
+
+    @Test
+    void maxMinAndArgmaxOfBoolsWorkAsInNumPy() {
+        NDArray mask = NDArray.of(false, true, true, false).reshape(2, 2);
+        assertClose(NDArray.scalar(true), mask.max());
+        assertClose(NDArray.scalar(false), mask.min());
+        assertClose(NDArray.of(true, true), Nabla.jit((NDArray m) -> m.max(1)).apply(mask));
+        assertClose(NDArray.of(1, 0), mask.argmax(1));
+    }
 }
