@@ -19,7 +19,7 @@ public final class Config {
     public int cacheSize() { return cacheSize; }
 
     public Config cacheSize(int n) {
-        if (n < 1) throw new IllegalArgumentException("cacheSize must be >= 1, got " + n);
+        if (n < 1) throw new NablaException("cacheSize must be >= 1, got " + n);
         cacheSize = n;
         return this;
     }

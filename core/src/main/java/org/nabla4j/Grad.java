@@ -49,6 +49,11 @@ final class Grad {
             if (a < 0 || a >= raw.length) {
                 throw new NablaException(op + ": argnum " + a + " is out of range for a function of " + raw.length + " argument(s)");
             }
+            if (layout.argDef(a) instanceof TreeDef.Static s) {
+                throw new DTypeError(op + ": cannot differentiate with respect to args[" + a + "], the " + s.value().getClass().getSimpleName()
+                        + " " + s.value() + ": Java values are static arguments, not arrays; pass an NDArray (e.g. NDArray.scalar(...)) "
+                        + "to differentiate with respect to it, or choose other argnums");
+            }
             for (int i = layout.firstLeaf()[a]; i < layout.firstLeaf()[a] + layout.leafCount()[a]; i++) {
                 if (!leaves.get(i).dtype().isFloating()) {
                     throw new DTypeError(op + ": cannot differentiate with respect to " + paths.get(i) + " of type "

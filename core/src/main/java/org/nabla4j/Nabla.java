@@ -76,33 +76,32 @@ public final class Nabla {
      * The gradient of a scalar-valued function with respect to its argument, as a pytree of the
      * argument's shape: {@code Nabla.grad((NDArray x) -> x.sin().sum())} maps x to cos(x).
      */
+    @SuppressWarnings("unchecked")
     public static <A> Function<A, A> grad(Function<A, NDArray> f) {
-        Function<A, ValueAndGrad<A>> vg = valueAndGrad(f);
-        return a -> vg.apply(a).grad();
+        return a -> (A) Grad.valueAndGrad("grad", args -> f.apply((A) args[0]), new Object[] {a}, new int[] {0}, false).grads().getFirst();
     }
 
     /** The gradient with respect to the first argument. */
     public static <A, B> BiFunction<A, B, A> grad(BiFunction<A, B, NDArray> f) {
-        BiFunction<A, B, ValueAndGrad<A>> vg = valueAndGrad(f);
-        return (a, b) -> vg.apply(a, b).grad();
+        return grad(f, 0);
     }
 
     /** The gradient with respect to argument {@code argnum} (0 or 1); its type is that argument's type. */
+    @SuppressWarnings("unchecked")
     public static <A, B, G> BiFunction<A, B, G> grad(BiFunction<A, B, NDArray> f, int argnum) {
-        BiFunction<A, B, ValueAndGrad<G>> vg = valueAndGrad(f, argnum);
-        return (a, b) -> vg.apply(a, b).grad();
+        return (a, b) -> (G) Grad.valueAndGrad("grad", args(f), new Object[] {a, b}, new int[] {argnum}, false).grads().getFirst();
     }
 
     /** The gradient of a three-argument function with respect to its first argument. */
     public static <A, B, C> Function3<A, B, C, A> grad(Function3<A, B, C, NDArray> f) {
-        Function3<A, B, C, ValueAndGrad<A>> vg = valueAndGrad(f);
-        return (a, b, c) -> vg.apply(a, b, c).grad();
+        return grad(f, 0);
     }
 
     /** The gradient of a three-argument function with respect to argument {@code argnum} (0, 1 or 2). */
+    @SuppressWarnings("unchecked")
     public static <A, B, C, G> Function3<A, B, C, G> grad(Function3<A, B, C, NDArray> f, int argnum) {
-        Function3<A, B, C, ValueAndGrad<G>> vg = valueAndGrad(f, argnum);
-        return (a, b, c) -> vg.apply(a, b, c).grad();
+        return (a, b, c) -> (G) Grad.valueAndGrad("grad", args -> f.apply((A) args[0], (B) args[1], (C) args[2]),
+                new Object[] {a, b, c}, new int[] {argnum}, false).grads().getFirst();
     }
 
     /** Gradients with respect to several arguments, in the order given. */

@@ -133,6 +133,8 @@ public final class Np {
         return add(relu(f), log1p(exp(neg(abs(f)))));
     }
 
+    /** Clamps to {@code [lo, hi]}; Java number bounds are weakly typed, so an integer array stays integer: {@code clip(ints, 0, 9)}. */
+    public static NDArray clip(NDArray x, long lo, long hi) { return minimum(maximum(x, NDArray.weak(lo)), NDArray.weak(hi)); }
     public static NDArray clip(NDArray x, double lo, double hi) { return minimum(maximum(x, NDArray.weak(lo)), NDArray.weak(hi)); }
     public static NDArray clip(NDArray x, NDArray lo, NDArray hi) { return minimum(maximum(x, lo), hi); }
 
@@ -205,8 +207,10 @@ public final class Np {
         return reduce("prod", Primitive.REDUCE_PROD, v, axes);
     }
 
-    public static NDArray max(NDArray x, int... axes) { return reduce("max", Primitive.REDUCE_MAX, checkNumeric("max", x), axes); }
-    public static NDArray min(NDArray x, int... axes) { return reduce("min", Primitive.REDUCE_MIN, checkNumeric("min", x), axes); }
+    /** The maximum over the axes (all when none are given); bool arrays give {@code any}. */
+    public static NDArray max(NDArray x, int... axes) { return extremum("max", Primitive.REDUCE_MAX, x, axes); }
+    /** The minimum over the axes (all when none are given); bool arrays give {@code all}. */
+    public static NDArray min(NDArray x, int... axes) { return extremum("min", Primitive.REDUCE_MIN, x, axes); }
 
     /** Arithmetic mean over the axes (all axes when none are given); integers give f32. */
     public static NDArray mean(NDArray x, int... axes) {
@@ -740,10 +744,16 @@ public final class Np {
     }
 
     private static NDArray argReduce(String op, Primitive p, NDArray x, int axis) {
-        checkNumeric(op, x);
         int a = Ops.axis(op, x, axis);
         if (x.shape()[a] == 0) throw new ShapeError(op + ": attempt to take the " + op + " of an empty axis " + a + " of " + x.abstractType());
-        return bind1(p, Params.of("axis", a, "index_dtype", DType.I32), x);
+        NDArray v = x.dtype() == DType.BOOL ? x.astype(DType.I32) : x;
+        return bind1(p, Params.of("axis", a, "index_dtype", DType.I32), v);
+    }
+
+    /** max or min; bools reduce as 0/1 and come back as bools, as NumPy's any/all. */
+    private static NDArray extremum(String op, Primitive p, NDArray x, int[] axes) {
+        if (x.dtype() == DType.BOOL) return reduce(op, p, x.astype(DType.I32), Ops.axes(op, x, axes)).astype(DType.BOOL);
+        return reduce(op, p, x, axes);
     }
 
     /** Re-inserts reduced axes as size 1. */

@@ -235,7 +235,7 @@ public final class Optimizers {
      * (optax's {@code exponential_decay}).
      */
     public static Schedule exponentialDecay(double init, int transitionSteps, double rate, boolean staircase) {
-        if (transitionSteps <= 0) throw new IllegalArgumentException("exponentialDecay: transitionSteps must be > 0, got " + transitionSteps);
+        if (transitionSteps <= 0) throw new NablaException("exponentialDecay: transitionSteps must be > 0, got " + transitionSteps);
         return step -> {
             NDArray p = step.astype(DType.F64).div(transitionSteps);
             if (staircase) p = Np.floor(p);
@@ -248,7 +248,7 @@ public final class Optimizers {
      * (optax's {@code cosine_decay_schedule}).
      */
     public static Schedule cosineDecay(double init, int decaySteps, double alpha) {
-        if (decaySteps <= 0) throw new IllegalArgumentException("cosineDecay: decaySteps must be > 0, got " + decaySteps);
+        if (decaySteps <= 0) throw new NablaException("cosineDecay: decaySteps must be > 0, got " + decaySteps);
         return step -> {
             NDArray progress = Np.minimum(step.astype(DType.F64), Np.fullLike(step.astype(DType.F64), decaySteps)).div(decaySteps);
             NDArray cosine = Np.cos(progress.mul(Math.PI)).add(1).mul(0.5);
@@ -263,7 +263,7 @@ public final class Optimizers {
      */
     public static Schedule warmupCosineDecay(double init, double peak, int warmupSteps, int decaySteps, double end) {
         if (warmupSteps < 0 || decaySteps <= warmupSteps) {
-            throw new IllegalArgumentException("warmupCosineDecay: needs 0 <= warmupSteps < decaySteps, got " + warmupSteps + " and " + decaySteps);
+            throw new NablaException("warmupCosineDecay: needs 0 <= warmupSteps < decaySteps, got " + warmupSteps + " and " + decaySteps);
         }
         Schedule decay = cosineDecay(peak, decaySteps - warmupSteps, peak == 0 ? 0 : end / peak);
         return step -> {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.nabla4j.NablaException;
 import org.nabla4j.ir.Atom;
 import org.nabla4j.ir.Equation;
 import org.nabla4j.ir.Primitive;
@@ -134,7 +135,7 @@ record PartialEval(Program known, Program linear, int residualCount, boolean[] k
                 } else if (e.primitive() == Primitive.SCAN) {
                     ControlFlowLinearize.scan(this, e);
                 } else if (e.primitive() == Primitive.WHILE) {
-                    throw new UnsupportedOperationException("reverse-mode differentiation of a while loop with a traced trip count is not "
+                    throw new NablaException("reverse-mode differentiation of a while loop with a traced trip count is not "
                             + "supported; use scan/forILoop, or whileLoop with maxSteps");
                 } else {
                     List<Atom> ops = e.operands().stream().map(this::linearAtom).toList();
