@@ -752,6 +752,12 @@ public final class Np {
 
     /** max or min; bools reduce as 0/1 and come back as bools, as NumPy's any/all. */
     private static NDArray extremum(String op, Primitive p, NDArray x, int[] axes) {
+        for (int a : Ops.axes(op, x, axes)) {
+            if (x.shape()[a] == 0) {
+                throw new ShapeError(op + ": axis " + a + " of " + x.abstractType() + " is empty, and " + op
+                        + " has no identity to return for it (as in NumPy); use a where= mask or check the size first");
+            }
+        }
         if (x.dtype() == DType.BOOL) return reduce(op, p, x.astype(DType.I32), Ops.axes(op, x, axes)).astype(DType.BOOL);
         return reduce(op, p, x, axes);
     }

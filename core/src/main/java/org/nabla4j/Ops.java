@@ -174,8 +174,24 @@ final class Ops {
     static NDArray[] elementwiseOperands(String op, DType dtype, NDArray... xs) {
         int[] shape = broadcastShapes(op, xs);
         NDArray[] out = new NDArray[xs.length];
-        for (int i = 0; i < xs.length; i++) out[i] = broadcastForElementwise(convert(xs[i], dtype), shape);
+        for (int i = 0; i < xs.length; i++) {
+            checkScalarFits(op, xs[i], dtype);
+            out[i] = broadcastForElementwise(convert(xs[i], dtype), shape);
+        }
         return out;
+    }
+
+    /**
+     * A Java integer that meets an i32 array takes its dtype (it is weakly typed), so it must fit:
+     * NumPy 2 and JAX refuse {@code int32_array + 3_000_000_000} rather than wrap it around.
+     */
+    static void checkScalarFits(String op, NDArray x, DType to) {
+        if (!x.isWeak() || !x.isConcrete() || x.ndim() != 0 || to != DType.I32 || x.dtype() != DType.I64) return;
+        long v = x.tensor().getLong(0);
+        if (v != (int) v) {
+            throw new DTypeError(op + ": the Java integer " + v + " does not fit the i32 array it meets (it would wrap around to "
+                    + (int) v + "); make the array i64 with astype(DType.I64) first");
+        }
     }
 
     // ---- axes ----

@@ -96,4 +96,24 @@ class PublicApiSweepTest {
         assertClose(NDArray.of(true, true), Nabla.jit((NDArray m) -> m.max(1)).apply(mask));
         assertClose(NDArray.of(1, 0), mask.argmax(1));
     }
+
+    @Test
+    void aJavaIntegerThatDoesNotFitAnI32ArrayIsRefusedNotWrapped() {
+        NDArray ints = NDArray.of(1, 2);
+        DTypeError e = assertThrows(DTypeError.class, () -> ints.add(3_000_000_000L));
+        assertMentions(e, "add", "3000000000", "i32");
+        assertThrows(DTypeError.class, () -> Nabla.jit((NDArray v) -> v.mul(-3_000_000_000L)).apply(ints));
+        assertClose(NDArray.of(3_000_000_001L, 3_000_000_002L), ints.astype(DType.I64).add(3_000_000_000L));
+        assertClose(NDArray.of(2_000_000_001, 2_000_000_002), ints.add(2_000_000_000L));
+    }
+
+    @Test
+    void maxAndMinOverAnEmptyAxisAreErrorsAsInNumPy() {
+        NDArray empty = NDArray.zeros(DType.F32, 0, 5);
+        ShapeError e = assertThrows(ShapeError.class, () -> empty.max(0));
+        assertMentions(e, "max", "empty");
+        assertThrows(ShapeError.class, () -> Np.min(empty));
+        assertThrows(ShapeError.class, () -> Nabla.jit((NDArray v) -> v.max(0)).apply(empty));
+        assertArrayEquals(new int[] {0}, empty.max(1).shape(), "reducing a non-empty axis of an empty array is fine");
+    }
 }
