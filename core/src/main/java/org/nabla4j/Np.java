@@ -615,12 +615,31 @@ public final class Np {
         if (ins.length != operands.length) {
             throw new ShapeError("einsum: \"" + spec + "\" names " + ins.length + " operand(s), got " + operands.length);
         }
+        operands = operands.clone();
+        // "..." stands for an operand's axes that letters do not name; they get labels of their own,
+        // right-aligned across operands, and broadcast against each other as in NumPy.
+        int ellipsisRank = 0;
+        for (int i = 0; i < ins.length; i++) {
+            if (!ins[i].contains("...")) continue;
+            int named = ins[i].replace("...", "").length();
+            if (ins[i].indexOf("...") != ins[i].lastIndexOf("...") || named > operands[i].ndim()) {
+                throw new ShapeError("einsum: \"" + ins[i] + "\" does not fit operand " + i + ", " + operands[i].abstractType());
+            }
+            ellipsisRank = Math.max(ellipsisRank, operands[i].ndim() - named);
+        }
+        String ellipsis = ellipsisLabels(ellipsisRank);
+        for (int i = 0; i < ins.length; i++) {
+            if (!ins[i].contains("...")) continue;
+            int own = operands[i].ndim() - ins[i].replace("...", "").length();
+            ins[i] = ins[i].replace("...", ellipsis.substring(ellipsisRank - own));
+        }
+        broadcastEllipsisAxes(ellipsis, ins, operands);
         String out;
         if (io.length > 1) {
-            out = io[1];
+            out = io[1].replace("...", ellipsis);
         } else {
-            // Implicit output: the indices that appear exactly once, in alphabetical order.
-            StringBuilder sb = new StringBuilder();
+            // Implicit output: the ellipsis axes, then the indices that appear exactly once, in alphabetical order.
+            StringBuilder sb = new StringBuilder(ellipsis);
             io[0].chars().filter(Character::isLetter).distinct().sorted()
                     .filter(c -> io[0].chars().filter(d -> d == c).count() == 1).forEach(c -> sb.append((char) c));
             out = sb.toString();
@@ -629,8 +648,16 @@ public final class Np {
             if (ins[i].length() != operands[i].ndim()) {
                 throw new ShapeError("einsum: \"" + ins[i] + "\" has " + ins[i].length() + " indices but operand " + i + " is " + operands[i].abstractType());
             }
-            if (ins[i].chars().distinct().count() != ins[i].length()) {
-                throw new ShapeError("einsum: repeated index in \"" + ins[i] + "\" (diagonals) is not supported");
+            // A repeated index takes the diagonal: "ii->i", "ii->" (the trace), "iij->j".
+            for (int q = ins[i].length() - 1; q > 0; q--) {
+                int p = ins[i].indexOf(ins[i].charAt(q));
+                if (p == q) continue;
+                if (operands[i].shape()[p] != operands[i].shape()[q]) {
+                    throw new ShapeError("einsum: index '" + ins[i].charAt(q) + "' repeats in \"" + ins[i] + "\" over axes of sizes "
+                            + operands[i].shape()[p] + " and " + operands[i].shape()[q] + " of operand " + i);
+                }
+                operands[i] = diagonalOf(operands[i], p, q);
+                ins[i] = ins[i].substring(0, q) + ins[i].substring(q + 1);
             }
         }
         NDArray acc = operands[0];
@@ -651,6 +678,48 @@ public final class Np {
         int[] perm = new int[out.length()];
         for (int k = 0; k < perm.length; k++) perm[k] = rest.indexOf(String.valueOf(out.charAt(k)));
         return transpose(acc, perm);
+    }
+
+    /** Labels for ellipsis axes: Greek capitals, which einsum specs written in Latin letters do not use. */
+    private static String ellipsisLabels(int rank) {
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < rank; k++) sb.append((char) ('\u0391' + k));
+        return sb.toString();
+    }
+
+    /** Broadcasts size-1 ellipsis axes of the operands to the size the other operands give them. */
+    private static void broadcastEllipsisAxes(String ellipsis, String[] ins, NDArray[] operands) {
+        if (ellipsis.isEmpty()) return;
+        java.util.Map<Character, Integer> size = new java.util.HashMap<>();
+        for (int i = 0; i < ins.length; i++) {
+            for (int k = 0; k < ins[i].length(); k++) {
+                char c = ins[i].charAt(k);
+                int n = operands[i].shape()[k];
+                if (ellipsis.indexOf(c) < 0 || n == 1) continue;
+                Integer prev = size.putIfAbsent(c, n);
+                if (prev != null && prev != n) {
+                    throw new ShapeError("einsum: the axes \"...\" stands for do not broadcast: sizes " + prev + " and " + n);
+                }
+            }
+        }
+        for (int i = 0; i < ins.length; i++) {
+            int[] shape = operands[i].shape().clone();
+            boolean grow = false;
+            for (int k = 0; k < shape.length; k++) {
+                Integer n = size.get(ins[i].charAt(k));
+                if (n != null && shape[k] == 1) {
+                    shape[k] = n;
+                    grow = true;
+                }
+            }
+            if (grow) operands[i] = broadcastTo(operands[i], shape);
+        }
+    }
+
+    /** x with axis q dropped and axis p holding the diagonal {@code x[.., i (at p), .., i (at q), ..]}. */
+    private static NDArray diagonalOf(NDArray x, int p, int q) {
+        NDArray onDiagonal = equal(iota(x.shape(), p), iota(x.shape(), q));
+        return sum(where(onDiagonal, x, zerosLike(x)), q);
     }
 
     /** An einsum intermediate and the index letter of each of its axes. */

@@ -60,4 +60,24 @@ class NpMoreTest {
         assertArrayEquals(x.matmul(x).toDoubleArray(), Np.einsum("bij,bjk->bik", x, x).toDoubleArray());
         assertArrayEquals(a.matmul(b).matmul(b.T()).toDoubleArray(), Np.einsum("ij,jk,lk->il", a, b, b).toDoubleArray());
     }
+
+    @Test
+    void einsumTakesDiagonalsAndEllipsesAsNumPyDoes() {
+        NDArray m = NDArray.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, 3);
+        assertEquals(15.0, Np.einsum("ii", m).item(), "the trace");
+        assertArrayEquals(new double[] {1, 5, 9}, Np.einsum("ii->i", m).toDoubleArray());
+        NDArray t = NDArray.arange(18).astype(DType.F64).reshape(3, 3, 2);
+        assertArrayEquals(new double[] {0 + 8 + 16, 1 + 9 + 17}, Np.einsum("iij->j", t).toDoubleArray());
+        // "..." names the leading axes; they broadcast between operands (here 4 against 1)
+        NDArray x = NDArray.arange(24).astype(DType.F64).reshape(4, 2, 3), w = NDArray.arange(6).astype(DType.F64).reshape(1, 3, 2);
+        assertArrayEquals(x.matmul(w).toDoubleArray(), Np.einsum("...ij,...jk->...ik", x, w).toDoubleArray());
+        assertArrayEquals(x.sum(2).toDoubleArray(), Np.einsum("...j->...", x).toDoubleArray());
+        assertArrayEquals(x.transpose(0, 2, 1).toDoubleArray(), Np.einsum("...ij->...ji", x).toDoubleArray());
+        assertArrayEquals(x.matmul(w.reshape(3, 2)).toDoubleArray(), Np.einsum("...j,jk", x, w.reshape(3, 2)).toDoubleArray(),
+                "implicit output: the ellipsis axes, then the indices that appear once");
+        // under grad: d/dm trace(m) = identity
+        assertArrayEquals(Np.eye(3).toDoubleArray(), Nabla.grad((NDArray v) -> Np.einsum("ii", v)).apply(m).toDoubleArray());
+        ShapeError bad = org.junit.jupiter.api.Assertions.assertThrows(ShapeError.class, () -> Np.einsum("ii", NDArray.zeros(DType.F64, 2, 3)));
+        org.junit.jupiter.api.Assertions.assertTrue(bad.getMessage().contains("sizes 2 and 3"), bad.getMessage());
+    }
 }
