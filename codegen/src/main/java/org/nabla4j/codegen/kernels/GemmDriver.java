@@ -100,6 +100,8 @@ final class GemmDriver {
         private final int aOff, bOff, cOff, biasOff, kc, rows;
         private final Object[] blocks;
         private final AtomicInteger nextPack = new AtomicInteger(), nextRows = new AtomicInteger();
+        /** Panels of B per packing part. */
+        private static final int PACK_PANELS = 8;
 
         /** One batch (after folding), cut along m, B a single column block that fits {@link #SHARED_B_MAX}. */
         static boolean applies(MatmulSpec s, TileKernel kernel) {
@@ -128,13 +130,16 @@ final class GemmDriver {
             this.blocks = SCRATCH.get().blocks(c instanceof double[], ceilDiv(s.k(), kc), kc * padded);
         }
 
-        /** Packs k blocks of B into {@link #blocks} until none are left. */
+        /**
+         * Packs parts of B into {@link #blocks} until none are left: each k block in column chunks
+         * of {@link #PACK_PANELS} panels, so two parts share even a single k block.
+         */
         void pack() {
-            int ldb = s.ldb();
-            for (int i; (i = nextPack.getAndIncrement()) < blocks.length && i * kc < s.k(); ) {
-                int pc = i * kc, depth = Math.min(kc, s.k() - pc), bo = bOff + (s.transB() ? pc : pc * ldb);
-                if (c instanceof double[]) Pack.packB((double[]) b, bo, ldb, s.transB(), depth, s.n(), kernel.nr(), (double[]) blocks[i]);
-                else Pack.packB((float[]) b, bo, ldb, s.transB(), depth, s.n(), kernel.nr(), (float[]) blocks[i]);
+            int ldb = s.ldb(), chunk = PACK_PANELS * kernel.nr(), chunks = ceilDiv(s.n(), chunk), blockCount = ceilDiv(s.k(), kc);
+            for (int u; (u = nextPack.getAndIncrement()) < blockCount * chunks; ) {
+                int i = u / chunks, j0 = u % chunks * chunk, pc = i * kc, depth = Math.min(kc, s.k() - pc), width = Math.min(chunk, s.n() - j0);
+                int bo = bOff + (s.transB() ? j0 * ldb + pc : pc * ldb + j0);
+                kernel.packB(b, bo, ldb, s.transB(), depth, width, blocks[i], j0 * depth);
             }
         }
 
@@ -223,8 +228,7 @@ final class GemmDriver {
                 do {
                     int kc = Math.min(kcMax, k - pc);
                     int bo = bt + (s.transB() ? jc * ldb + pc : pc * ldb + jc);
-                    if (f64) Pack.packB((double[]) b, bo, ldb, s.transB(), kc, nc, nr, (double[]) packedB);
-                    else Pack.packB((float[]) b, bo, ldb, s.transB(), kc, nc, nr, (float[]) packedB);
+                    kernel.packB(b, bo, ldb, s.transB(), kc, nc, packedB, 0);
                     int mode = (pc > 0 || accumulate ? TileMode.LOAD_C : 0) | (pc + kc >= k ? lastBits : 0);
                     for (int ic = i0; ic < i1; ic += mcMax) {
                         int mc = Math.min(mcMax, i1 - ic);
@@ -255,8 +259,8 @@ final class GemmDriver {
         int bo = biasOff + (s.epilogue().bias() == Epilogue.Bias.ALONG_M ? i0 : 0);
         for (int t = b0; t < b1; t++) {
             int bt = bOff + t * s.strideB(), ct = cOff + t * s.strideC() + i0 * s.ldc();
-            if (strided && f64) Pack.packB((double[]) b, bt, ldb, false, k, 1, 1, (double[]) column);
-            else if (strided) Pack.packB((float[]) b, bt, ldb, false, k, 1, 1, (float[]) column);
+            if (strided && f64) Pack.packB((double[]) b, bt, ldb, false, k, 1, 1, (double[]) column, 0);
+            else if (strided) Pack.packB((float[]) b, bt, ldb, false, k, 1, 1, (float[]) column, 0);
             kernel.matvec(a, aOff + t * s.strideA() + (s.transA() ? i0 : i0 * lda), lda, s.transA(),
                     column, strided ? 0 : bt, m, k, out);
             if (f64) Epilogues.store((double[]) out, 1, m, 1, (double[]) c, ct, s.ldc(), mode, (double[]) bias, bo);

@@ -41,6 +41,15 @@ interface TileKernel {
                Object c, int cOff, int ldc, int mode, Object bias, int biasOff, Object tile);
 
     /**
+     * Packs {@code B[0..kc, 0..nc]} into {@code dst} from {@code dstOff} in the layout above, as
+     * {@link Pack#packB} does; the vector kernels copy row-major B a vector at a time.
+     */
+    default void packB(Object b, int off, int ldb, boolean trans, int kc, int nc, Object dst, int dstOff) {
+        if (dst instanceof double[] d) Pack.packB((double[]) b, off, ldb, trans, kc, nc, nr(), d, dstOff);
+        else Pack.packB((float[]) b, off, ldb, trans, kc, nc, nr(), (float[]) dst, dstOff);
+    }
+
+    /**
      * A matrix-vector product, where a tile would waste all but one of its columns:
      * {@code out[i] = Σ_p A[i][p]·x[xOff + p]} for {@code i < m}, with
      * {@code A[i][p] = a[aOff + (trans ? p*lda + i : i*lda + p)]}, unpacked. Row-major A takes one

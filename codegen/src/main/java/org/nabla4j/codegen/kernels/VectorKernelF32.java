@@ -66,6 +66,29 @@ final class VectorKernelF32 implements TileKernel {
         }
     }
 
+    /**
+     * Row-major B: each depth level's row of a panel is {@code NR} contiguous values on both sides,
+     * so two vector moves per panel and level instead of scalar ones; the last, partial panel is
+     * copied and zero-padded by {@link Pack}. Transposed B is gathered by {@link Pack}.
+     */
+    @Override
+    public void packB(Object bArray, int off, int ldb, boolean trans, int kc, int nc, Object dstArray, int dstOff) {
+        float[] b = (float[]) bArray, dst = (float[]) dstArray;
+        int full = nc / NR * NR;
+        if (trans || full == 0) {
+            Pack.packB(b, off, ldb, trans, kc, nc, NR, dst, dstOff);
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            int s = off + p * ldb;
+            for (int j = 0, d = dstOff + p * NR; j < full; j += NR, d += NR * kc) {
+                FloatVector.fromArray(S, b, s + j).intoArray(dst, d);
+                FloatVector.fromArray(S, b, s + j + L).intoArray(dst, d + L);
+            }
+        }
+        if (full < nc) Pack.packB(b, off + full, ldb, false, kc, nc - full, NR, dst, dstOff + full * kc);
+    }
+
     @Override
     public void matvec(Object aArray, int aOff, int lda, boolean trans, Object xArray, int xOff, int m, int k, Object outArray) {
         float[] a = (float[]) aArray, x = (float[]) xArray, out = (float[]) outArray;

@@ -63,6 +63,29 @@ final class VectorKernelF64 implements TileKernel {
         }
     }
 
+    /**
+     * Row-major B: each depth level's row of a panel is {@code NR} contiguous values on both sides,
+     * so two vector moves per panel and level instead of scalar ones; the last, partial panel is
+     * copied and zero-padded by {@link Pack}. Transposed B is gathered by {@link Pack}.
+     */
+    @Override
+    public void packB(Object bArray, int off, int ldb, boolean trans, int kc, int nc, Object dstArray, int dstOff) {
+        double[] b = (double[]) bArray, dst = (double[]) dstArray;
+        int full = nc / NR * NR;
+        if (trans || full == 0) {
+            Pack.packB(b, off, ldb, trans, kc, nc, NR, dst, dstOff);
+            return;
+        }
+        for (int p = 0; p < kc; p++) {
+            int s = off + p * ldb;
+            for (int j = 0, d = dstOff + p * NR; j < full; j += NR, d += NR * kc) {
+                DoubleVector.fromArray(S, b, s + j).intoArray(dst, d);
+                DoubleVector.fromArray(S, b, s + j + L).intoArray(dst, d + L);
+            }
+        }
+        if (full < nc) Pack.packB(b, off + full, ldb, false, kc, nc - full, NR, dst, dstOff + full * kc);
+    }
+
     @Override
     public void matvec(Object aArray, int aOff, int lda, boolean trans, Object xArray, int xOff, int m, int k, Object outArray) {
         double[] a = (double[]) aArray, x = (double[]) xArray, out = (double[]) outArray;

@@ -72,6 +72,15 @@ class GemmTest {
             shared.checkF32(gemm);
             shared.checkF64(gemm);
         }
+        // B packed by both parts in column chunks: several chunks and k blocks, a partial last panel
+        for (boolean transB : new boolean[] {false, true}) {
+            GemmCase chunked = new GemmCase(1, 300, 300, 700, false, transB, 0, 0, 0, 0, 0, 0, false, BIAS_TANH_ACC, 2, 23);
+            assertEquals(2, GemmDriver.parts(chunked.spec(), kernel));
+            for (Gemm gemm : List.of(PREFERRED, SCALAR, Gemm.withVectorBits(128))) {
+                chunked.checkF32(gemm);
+                chunked.checkF64(gemm);
+            }
+        }
         assertEquals(1, GemmDriver.parts(dense(1, 64, 64, 64, Epilogue.NONE, 2).spec(), kernel), "small calls stay on one thread");
         assertEquals(1, GemmDriver.parts(dense(1, 512, 512, 512, Epilogue.NONE, 1).spec(), kernel), "one thread allowed");
     }
