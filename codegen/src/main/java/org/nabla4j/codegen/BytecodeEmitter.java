@@ -841,7 +841,7 @@ final class BytecodeEmitter {
                         String vc = VectorOps.vectorClass(t);
                         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "blend", "(L" + VEC + "Vector;L" + VEC + "VectorMask;)L" + vc + ";", false);
                     } else {
-                        VectorOps.unary(mv, owner, u.op(), t, () -> vector(u.x(), laneOffset));
+                        VectorOps.unary(mv, owner, u.op(), t, () -> vector(u.x(), laneOffset), () -> newLocal(1));
                     }
                 }
                 case LoopExpr.Binary b -> {

@@ -66,6 +66,8 @@ final class KernelSizeLimit {
             case LoopExpr.Const c -> 1;
             case LoopExpr.Unary u -> switch (u.op()) {
                 case TANH -> u.dtype() == DType.F32 ? 16 : 1;
+                // f32 sin: reduction, polynomial, sign and range check inline (about 190 bytes per copy)
+                case SIN -> u.dtype() == DType.F32 ? 22 : 1;
                 case LOGISTIC -> 4;
                 case RSQRT, EXP2 -> 2;
                 default -> 1;
