@@ -86,6 +86,11 @@ final class VectorOps {
                 if (t == DType.F32) sinF32(mv, owner, newLocal);
                 else lanewise(mv, vc, "SIN");
             }
+            case EXP -> {
+                operand.run();
+                if (t == DType.F32) expF32(mv, owner, newLocal);
+                else lanewise(mv, vc, "EXP");
+            }
             default -> {
                 operand.run();
                 lanewise(mv, vc, op.name());
@@ -129,6 +134,92 @@ final class VectorOps {
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "min", f, false);
         mv.visitLdcInsn(-1f);
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "max", f, false);
+    }
+
+    /** ln 2 in two parts: the first has few enough bits that k·LN2_HI is exact for every k the fast path sees. */
+    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    /** e^r ≈ 1 + r + r² E(r) on |r| ≤ ln2/2 (Cephes' expf coefficients, about 1 ulp). */
+    private static final float[] EXP_E = {0.50000001201f, 0.16666665459f, 0.041665795894f, 0.0083334519073f, 0.0013981999507f, 1.9875691500e-4f};
+    /**
+     * The fast path's range, as |x - EXP_CENTER| ≤ EXP_HALF_WIDTH: [-86.5, 88.7], where 2^k of the
+     * reduction is a normal float and the result neither overflows nor goes subnormal.
+     */
+    static final float EXP_LOW = -86.5f, EXP_HIGH = 88.7f;
+    private static final float EXP_CENTER = (EXP_LOW + EXP_HIGH) / 2, EXP_HALF_WIDTH = (EXP_HIGH - EXP_LOW) / 2;
+
+    /**
+     * [x] -> e^x for f32 vectors: x = k·ln2 + r with k the nearest integer to x/ln2 (two fused
+     * multiply-adds), e^r by a polynomial, and 2^k added to its exponent bits. Within 2 ulp of
+     * {@code Math.exp} on [-86.5, 88.7]; a vector with a lane outside (a result that overflows or
+     * is subnormal, or an infinity) takes {@code lanewise(EXP)} instead, and NaN stays NaN.
+     */
+    private static void expF32(MethodVisitor mv, String owner, java.util.function.IntSupplier newLocal) {
+        String vc = VEC + "FloatVector", iv = VEC + "IntVector", mask = VEC + "VectorMask";
+        String v = "(L" + VEC + "Vector;)L" + vc + ";", ff = "(FF)L" + vc + ";", vv = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
+        int x = newLocal.getAsInt(), shifted = newLocal.getAsInt(), k = newLocal.getAsInt(), r = newLocal.getAsInt();
+        mv.visitVarInsn(ASTORE, x);
+        // shifted = x/ln2 + 1.5·2^23 (k in its low bits); k = shifted - 1.5·2^23
+        mv.visitVarInsn(ALOAD, x);
+        mv.visitLdcInsn((float) (1 / Math.log(2)));
+        mv.visitLdcInsn(ROUNDER);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", ff, false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, shifted);
+        mv.visitLdcInsn(ROUNDER);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "sub", "(F)L" + vc + ";", false);
+        mv.visitVarInsn(ASTORE, k);
+        // r = x - k·ln2 in two fused steps
+        mv.visitVarInsn(ALOAD, x);
+        for (float part : new float[] {LN2_HI, LN2_LO}) {
+            mv.visitVarInsn(ASTORE, r);
+            mv.visitVarInsn(ALOAD, k);
+            broadcastConst(mv, owner, DType.F32, -part);
+            mv.visitVarInsn(ALOAD, r);
+            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
+        }
+        mv.visitVarInsn(ASTORE, r);
+        // E(r) by Horner's rule in fused steps, then e^r = r²·E + r + 1
+        mv.visitVarInsn(ALOAD, r);
+        mv.visitLdcInsn(EXP_E[5]);
+        mv.visitLdcInsn(EXP_E[4]);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", ff, false);
+        for (int i = 3; i >= 0; i--) {
+            mv.visitVarInsn(ALOAD, r);
+            broadcastConst(mv, owner, DType.F32, EXP_E[i]);
+            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
+        }
+        mv.visitVarInsn(ALOAD, r);
+        mv.visitInsn(DUP);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", v, false);
+        mv.visitInsn(SWAP);
+        mv.visitVarInsn(ALOAD, r);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
+        mv.visitLdcInsn(1f);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "add", "(F)L" + vc + ";", false);
+        // times 2^k: k << 23 added to the exponent bits
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "reinterpretAsInts", "()L" + iv + ";", false);
+        mv.visitVarInsn(ALOAD, shifted);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "reinterpretAsInts", "()L" + iv + ";", false);
+        mv.visitFieldInsn(GETSTATIC, OPS, "LSHL", "L" + OPS + "$Binary;");
+        mv.visitIntInsn(BIPUSH, 23);
+        mv.visitMethodInsn(INVOKEVIRTUAL, iv, "lanewise", "(L" + OPS + "$Binary;I)L" + iv + ";", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, iv, "add", "(L" + VEC + "Vector;)L" + iv + ";", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, iv, "reinterpretAsFloats", "()L" + vc + ";", false);
+        // a vector with a lane outside the fast path's range takes the library routine
+        mv.visitVarInsn(ALOAD, x);
+        mv.visitLdcInsn(EXP_CENTER);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "sub", "(F)L" + vc + ";", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "abs", "()L" + vc + ";", false);
+        mv.visitFieldInsn(GETSTATIC, OPS, "GT", "L" + OPS + "$Comparison;");
+        mv.visitLdcInsn(EXP_HALF_WIDTH);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "compare", "(L" + OPS + "$Comparison;F)L" + mask + ";", false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, mask, "anyTrue", "()Z", false);
+        org.objectweb.asm.Label done = new org.objectweb.asm.Label();
+        mv.visitJumpInsn(IFEQ, done);
+        mv.visitInsn(POP);
+        mv.visitVarInsn(ALOAD, x);
+        lanewise(mv, vc, "EXP");
+        mv.visitLabel(done);
     }
 
     /** π as three f32 parts, each at most what it stands for (so every part is positive). */
