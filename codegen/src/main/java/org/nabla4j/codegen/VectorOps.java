@@ -154,29 +154,12 @@ final class VectorOps {
      * is subnormal, or an infinity) takes {@code lanewise(EXP)} instead, and NaN stays NaN.
      */
     private static void expF32(MethodVisitor mv, String owner, java.util.function.IntSupplier newLocal) {
-        String vc = VEC + "FloatVector", iv = VEC + "IntVector", mask = VEC + "VectorMask";
+        String vc = VEC + "FloatVector", iv = VEC + "IntVector";
         String v = "(L" + VEC + "Vector;)L" + vc + ";", ff = "(FF)L" + vc + ";", vv = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
         int x = newLocal.getAsInt(), shifted = newLocal.getAsInt(), k = newLocal.getAsInt(), r = newLocal.getAsInt();
         mv.visitVarInsn(ASTORE, x);
-        // shifted = x/ln2 + 1.5·2^23 (k in its low bits); k = shifted - 1.5·2^23
-        mv.visitVarInsn(ALOAD, x);
-        mv.visitLdcInsn((float) (1 / Math.log(2)));
-        mv.visitLdcInsn(ROUNDER);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", ff, false);
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ASTORE, shifted);
-        mv.visitLdcInsn(ROUNDER);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "sub", "(F)L" + vc + ";", false);
-        mv.visitVarInsn(ASTORE, k);
-        // r = x - k·ln2 in two fused steps
-        mv.visitVarInsn(ALOAD, x);
-        for (float part : new float[] {LN2_HI, LN2_LO}) {
-            mv.visitVarInsn(ASTORE, r);
-            mv.visitVarInsn(ALOAD, k);
-            broadcastConst(mv, owner, DType.F32, -part);
-            mv.visitVarInsn(ALOAD, r);
-            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
-        }
+        // k = x/ln2 rounded (in shifted's low bits too); r = x - k·ln2
+        reduce(mv, owner, x, shifted, k, (float) (1 / Math.log(2)), new float[] {LN2_HI, LN2_LO});
         mv.visitVarInsn(ASTORE, r);
         // E(r) by Horner's rule in fused steps, then e^r = r²·E + r + 1
         mv.visitVarInsn(ALOAD, r);
@@ -206,19 +189,57 @@ final class VectorOps {
         mv.visitMethodInsn(INVOKEVIRTUAL, iv, "add", "(L" + VEC + "Vector;)L" + iv + ";", false);
         mv.visitMethodInsn(INVOKEVIRTUAL, iv, "reinterpretAsFloats", "()L" + vc + ";", false);
         // a vector with a lane outside the fast path's range takes the library routine
+        libraryOutside(mv, x, EXP_CENTER, EXP_HALF_WIDTH, "EXP");
+    }
+
+    /**
+     * Stack: [] -> [r]. Stores {@code shifted = x·scale + 1.5·2^23} (the rounded quotient in its low
+     * mantissa bits) and {@code q = shifted - 1.5·2^23} (the quotient rounded to an integer), and
+     * leaves {@code r = x - q·(parts[0] + parts[1] + …)}, one fused multiply-add per part.
+     */
+    private static void reduce(MethodVisitor mv, String owner, int x, int shifted, int q, float scale, float[] parts) {
+        String vc = VEC + "FloatVector", vv = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
         mv.visitVarInsn(ALOAD, x);
-        mv.visitLdcInsn(EXP_CENTER);
+        mv.visitLdcInsn(scale);
+        mv.visitLdcInsn(ROUNDER);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", "(FF)L" + vc + ";", false);
+        mv.visitInsn(DUP);
+        mv.visitVarInsn(ASTORE, shifted);
+        mv.visitLdcInsn(ROUNDER);
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "sub", "(F)L" + vc + ";", false);
+        mv.visitVarInsn(ASTORE, q);
+        mv.visitVarInsn(ALOAD, x);
+        for (float part : parts) {
+            // [r] -> [q·(-part) + r]
+            mv.visitVarInsn(ALOAD, q);
+            mv.visitInsn(SWAP);
+            broadcastConst(mv, owner, DType.F32, -part);
+            mv.visitInsn(SWAP);
+            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
+        }
+    }
+
+    /**
+     * Stack: [fast] -> [fast, or lanewise(operator) of x for a vector with a lane where
+     * |x - center| > halfWidth]. One compare and test per vector; the branch is almost never taken.
+     */
+    private static void libraryOutside(MethodVisitor mv, int x, float center, float halfWidth, String operator) {
+        String vc = VEC + "FloatVector", mask = VEC + "VectorMask";
+        mv.visitVarInsn(ALOAD, x);
+        if (center != 0) {
+            mv.visitLdcInsn(center);
+            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "sub", "(F)L" + vc + ";", false);
+        }
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "abs", "()L" + vc + ";", false);
         mv.visitFieldInsn(GETSTATIC, OPS, "GT", "L" + OPS + "$Comparison;");
-        mv.visitLdcInsn(EXP_HALF_WIDTH);
+        mv.visitLdcInsn(halfWidth);
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "compare", "(L" + OPS + "$Comparison;F)L" + mask + ";", false);
         mv.visitMethodInsn(INVOKEVIRTUAL, mask, "anyTrue", "()Z", false);
         org.objectweb.asm.Label done = new org.objectweb.asm.Label();
         mv.visitJumpInsn(IFEQ, done);
         mv.visitInsn(POP);
         mv.visitVarInsn(ALOAD, x);
-        lanewise(mv, vc, "EXP");
+        lanewise(mv, vc, operator);
         mv.visitLabel(done);
     }
 
@@ -245,29 +266,12 @@ final class VectorOps {
      * routine (0.35 vs 0.97 ns per element), which every vector calls out to.
      */
     private static void sinF32(MethodVisitor mv, String owner, java.util.function.IntSupplier newLocal) {
-        String vc = VEC + "FloatVector", iv = VEC + "IntVector", mask = VEC + "VectorMask";
+        String vc = VEC + "FloatVector", iv = VEC + "IntVector";
         String v = "(L" + VEC + "Vector;)L" + vc + ";", ff = "(FF)L" + vc + ";", vv = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
         int x = newLocal.getAsInt(), shifted = newLocal.getAsInt(), j = newLocal.getAsInt(), r = newLocal.getAsInt(), a = newLocal.getAsInt(), r2 = newLocal.getAsInt();
         mv.visitVarInsn(ASTORE, x);
-        // shifted = x/π + 1.5·2^23 (j in its low bits); j = shifted - 1.5·2^23
-        mv.visitVarInsn(ALOAD, x);
-        mv.visitLdcInsn((float) (1 / Math.PI));
-        mv.visitLdcInsn(ROUNDER);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", ff, false);
-        mv.visitInsn(DUP);
-        mv.visitVarInsn(ASTORE, shifted);
-        mv.visitLdcInsn(ROUNDER);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "sub", "(F)L" + vc + ";", false);
-        mv.visitVarInsn(ASTORE, j);
-        // r = x - j·π in three fused steps
-        mv.visitVarInsn(ALOAD, x);
-        for (float part : new float[] {PI_A, PI_B, PI_C}) {
-            mv.visitVarInsn(ASTORE, r);
-            mv.visitVarInsn(ALOAD, j);
-            broadcastConst(mv, owner, DType.F32, -part);
-            mv.visitVarInsn(ALOAD, r);
-            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
-        }
+        // j = x/π rounded (in shifted's low bits too); r = x - j·π
+        reduce(mv, owner, x, shifted, j, (float) (1 / Math.PI), new float[] {PI_A, PI_B, PI_C});
         // a = |r|, so the polynomial gives |sin r| and the sign is set once, also on zeros
         mv.visitInsn(DUP);
         mv.visitVarInsn(ASTORE, r);
@@ -313,18 +317,7 @@ final class VectorOps {
         mv.visitMethodInsn(INVOKEVIRTUAL, iv, "lanewise", binary, false);
         mv.visitMethodInsn(INVOKEVIRTUAL, iv, "reinterpretAsFloats", "()L" + vc + ";", false);
         // a vector with a lane beyond the reduction's range (or an infinity) takes the library routine
-        mv.visitVarInsn(ALOAD, x);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "abs", "()L" + vc + ";", false);
-        mv.visitFieldInsn(GETSTATIC, OPS, "GT", "L" + OPS + "$Comparison;");
-        mv.visitLdcInsn(SIN_REDUCTION_LIMIT);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "compare", "(L" + OPS + "$Comparison;F)L" + mask + ";", false);
-        mv.visitMethodInsn(INVOKEVIRTUAL, mask, "anyTrue", "()Z", false);
-        org.objectweb.asm.Label done = new org.objectweb.asm.Label();
-        mv.visitJumpInsn(IFEQ, done);
-        mv.visitInsn(POP);
-        mv.visitVarInsn(ALOAD, x);
-        lanewise(mv, vc, "SIN");
-        mv.visitLabel(done);
+        libraryOutside(mv, x, 0, SIN_REDUCTION_LIMIT, "SIN");
     }
 
     /** [t, t] -> [t, Σ c[i] tⁱ] by Horner's rule in f32 (multiply, then add). */
