@@ -160,7 +160,8 @@ public final class Passes {
 
     /** The standard pipeline run on traced programs: fold, simplify identities, CSE, then DCE. */
     public static Program simplify(Program p) {
-        return pipeline(Passes::foldConstants, Passes::simplifyAlgebra, Passes::cse, Passes::dce).apply(p);
+        // DCE first: simplifyAlgebra rewrites by use counts, which dead uses would inflate (and a second run would then differ).
+        return pipeline(Passes::dce, Passes::foldConstants, Passes::simplifyAlgebra, Passes::cse, Passes::dce).apply(p);
     }
 
     @SafeVarargs

@@ -94,6 +94,21 @@ class PassesPreserveSemanticsTest {
         });
     }
 
+    /** Found by the property above: a dead use of a product kept the transpose rewrite from firing until a second run. */
+    @Test
+    void aDeadUseDoesNotPostponeTheTransposeOfAProduct() {
+        Program p = ProgramParser.parse("""
+                { lambda ; a:f32[2] b:f32[1,4] c:f32[4,3]. let
+                    d:f32[1,3] = dot_general[lhs_contract=(1) rhs_contract=(0) lhs_batch=() rhs_batch=()] b c
+                    e:f32[3,1] = transpose[permutation=(1, 0)] d
+                    f:f32[1,3] = neg d
+                    g:f32[3,1] = neg e
+                  in (g) }""");
+        Program once = Passes.simplify(p);
+        assertEquals(once, Passes.simplify(once));
+        assertTrue(once.equations().stream().noneMatch(e -> e.primitive() == Primitive.TRANSPOSE), once::toString);
+    }
+
     /** Inlining a program whose constants and inputs become the caller's own rebuilds the program. */
     @Test
     void inliningIntoAnEmptyBuilderIsTheIdentity() {
