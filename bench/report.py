@@ -263,8 +263,10 @@ def main():
              "Inputs come from the same distributions on both sides.")
     L.append("- `bench/src/test/.../WorkloadsTest` checks on small sizes that each benchmark computes what a plain Java loop "
              "computes (in CI), so a benchmark cannot silently measure something else.")
-    L.append("- A JMH iteration (1 or 2 s) and a NumPy repeat (about 0.25 s) each give one mean time per call; the table "
-             "shows the best and the median of those per side, the full JMH scores with their 99.9% error are below.")
+    L.append("- A JMH iteration (1 s) and a NumPy repeat (about 0.25 s) each give one mean time per call; the table "
+             "shows the best and the median of those per side, the full JMH scores with their 99.9% error are below. "
+             "The JMH side takes 10 measurement iterations because the NumPy side pools 14 repeats: on a host whose load "
+             "comes and goes, a best-of over fewer, longer samples would be the less likely to catch a quiet moment.")
     L.append("")
     L.append("### All JMH results")
     L.append("")

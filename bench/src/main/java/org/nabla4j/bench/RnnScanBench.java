@@ -27,8 +27,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
-// Ten iterations rather than five: a 1 s iteration of this short loop is easily disturbed by the
-// host, and the NumPy twin's figure pools 14 repeats.
 @Measurement(iterations = 10, time = 1)
 public class RnnScanBench {
     @Param({"64"})
