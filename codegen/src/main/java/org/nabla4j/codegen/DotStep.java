@@ -101,6 +101,19 @@ final class DotStep implements RuntimeStep {
     /** Products with fewer columns than the GEMM tile (two vectors) are narrow: every GEMM tile would be a scalar edge tile. */
     private static final int NARROW = 2 * F.length();
 
+    /** Row blocks {@code [b0, b1)} of a narrow product, every column of B for each: rows of Cᵀ into {@code ct}. */
+    private static void narrowBlocks(float[] a, int aBase, int lda, boolean transA, float[] vec, boolean copied, int bBase, int ldb,
+                                     float[] ct, int ctBase, int m, int n, int k, int block, int b0, int b1) {
+        for (int i0 = b0 * block; i0 < Math.min(m, b1 * block); i0 += block) {
+            int rows = Math.min(block, m - i0);
+            for (int j = 0; j < n; j++) {
+                int vecBase = copied ? j * k : bBase + j * ldb;
+                if (transA) broadcastRows(a, aBase + i0, lda, vec, vecBase, ct, ctBase + j * m + i0, rows, k);
+                else rowDots(a, aBase + i0 * lda, lda, vec, vecBase, ct, ctBase + j * m + i0, rows, k);
+            }
+        }
+    }
+
     /**
      * A narrow product (n below a GEMM tile's width, e.g. a 10-class output layer) as n
      * matrix-vector products, one per column of B: Cᵀ[j] = A·B[:, j] by row dots (A stored m × k)
@@ -120,16 +133,20 @@ final class DotStep implements RuntimeStep {
             if (columns != null) {
                 for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) columns[j * k + p] = b[bBase + p * spec.ldb() + j];
             }
-            // A block of A's rows (or columns) serves every column of B while it is in cache.
-            int block = spec.transA() ? 8 * F.length() : 16;
-            for (int i0 = 0; i0 < m; i0 += block) {
-                int rows = Math.min(block, m - i0);
-                for (int j = 0; j < n; j++) {
-                    float[] vec = columns != null ? columns : b;
-                    int vecBase = columns != null ? j * k : bBase + j * spec.ldb();
-                    if (spec.transA()) broadcastRows(a, aBase + i0, spec.lda(), vec, vecBase, ct, ctBase + j * m + i0, rows, k);
-                    else rowDots(a, aBase + i0 * spec.lda(), spec.lda(), vec, vecBase, ct, ctBase + j * m + i0, rows, k);
-                }
+            // A block of A's rows (or columns) serves every column of B while it is in cache; large
+            // products share the blocks out between the cores (each block writes its own rows of Cᵀ).
+            int block = spec.transA() ? 8 * F.length() : 16, blocks = (m + block - 1) / block;
+            int parts = (long) m * k * n < PARALLEL_ELEMENTS * 4 || THREADS < 2 || blocks < 2 ? 1 : Math.min(THREADS, blocks);
+            float[] vec = columns != null ? columns : b;
+            int lda = spec.lda(), ldb = spec.ldb();
+            boolean transA = spec.transA();
+            if (parts == 1) {
+                narrowBlocks(a, aBase, lda, transA, vec, columns != null, bBase, ldb, ct, ctBase, m, n, k, block, 0, blocks);
+            } else {
+                int per = (blocks + parts - 1) / parts;
+                boolean copied = columns != null;
+                Workers.run(parts, part -> narrowBlocks(a, aBase, lda, transA, vec, copied, bBase, ldb, ct, ctBase, m, n, k, block,
+                        part * per, Math.min(blocks, (part + 1) * per)));
             }
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {

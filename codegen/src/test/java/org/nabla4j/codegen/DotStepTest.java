@@ -38,7 +38,11 @@ class DotStepTest {
             "a:T[2,41,9] b:T[2,5,41]. let c:T[2,9,5] = dot_general[lhs_contract=(1) rhs_contract=(2) lhs_batch=(0) rhs_batch=(0)] a b",
             // large enough to run in parallel parts
             "a:T[601,500] b:T[500]. let c:T[601] = dot_general[lhs_contract=(1) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
-            "a:T[500,601] b:T[500]. let c:T[601] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b");
+            "a:T[500,601] b:T[500]. let c:T[601] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            // narrow products large enough to share their row blocks between the cores (odd block counts)
+            "a:T[301,700] b:T[700,7]. let c:T[301,7] = dot_general[lhs_contract=(1) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[700,301] b:T[700,7]. let c:T[301,7] = dot_general[lhs_contract=(0) rhs_contract=(0) lhs_batch=() rhs_batch=()] a b",
+            "a:T[2,700,301] b:T[2,7,700]. let c:T[2,301,7] = dot_general[lhs_contract=(1) rhs_contract=(2) lhs_batch=(0) rhs_batch=(0)] a b");
 
     @Test
     void matmulLayoutsUseTheKernelAndAgreeWithTheInterpreter() {
