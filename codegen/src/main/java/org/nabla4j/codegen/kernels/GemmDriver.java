@@ -99,7 +99,8 @@ final class GemmDriver {
         private final Object a, b, c, bias;
         private final int aOff, bOff, cOff, biasOff, kc, rows;
         private final Object[] blocks;
-        private final AtomicInteger nextPack = new AtomicInteger(), nextRows = new AtomicInteger();
+        private final AtomicInteger nextPack = new AtomicInteger(), nextRow = new AtomicInteger();
+        private final int parts;
         /** Panels of B per packing part. */
         private static final int PACK_PANELS = 8;
 
@@ -123,6 +124,7 @@ final class GemmDriver {
             this.cOff = cOff;
             this.biasOff = biasOff;
             this.kc = blockDepth(s.k(), kernel.kc());
+            this.parts = parts;
             // about four row blocks per part, in whole tiles, at most one packed A block
             int mr = kernel.mr();
             this.rows = Math.min(kernel.mc() / mr * mr, Math.max(mr, ceilDiv(ceilDiv(s.m(), 4 * parts), mr) * mr));
@@ -143,6 +145,24 @@ final class GemmDriver {
             }
         }
 
+        /**
+         * Rows per unit from row {@code i0} on: {@link #rows} while there is plenty left, then
+         * smaller (a share of what is left, at least 16 rows), so the parts finish close together.
+         */
+        private int unitRows(int i0) {
+            int mr = kernel.mr(), share = ceilDiv(ceilDiv(s.m() - i0, 2 * parts), mr) * mr;
+            return Math.min(rows, Math.max(Math.max(mr, 16), share));
+        }
+
+        /** The first row of the next unit of rows, taken atomically; {@code m} when none is left. */
+        private int claimRows() {
+            while (true) {
+                int i0 = nextRow.get();
+                if (i0 >= s.m()) return s.m();
+                if (nextRow.compareAndSet(i0, i0 + unitRows(i0))) return i0;
+            }
+        }
+
         /** Computes row blocks of C, all k blocks each, until none are left. */
         void compute() {
             boolean f64 = c instanceof double[];
@@ -152,8 +172,8 @@ final class GemmDriver {
             Object tile = scratch.get(Scratch.TILE, f64, mr * kernel.nr());
             int lastBits = TileMode.lastBlock(s.epilogue());
             boolean accumulate = s.epilogue().accumulate(), biasM = s.epilogue().bias() == Epilogue.Bias.ALONG_M;
-            for (int u; (long) (u = nextRows.getAndIncrement()) * rows < s.m(); ) {
-                int i0 = u * rows, mc = Math.min(rows, s.m() - i0);
+            for (int i0; (i0 = claimRows()) < s.m(); ) {
+                int mc = Math.min(unitRows(i0), s.m() - i0);
                 for (int pc = 0, block = 0; pc < k; pc += kc, block++) {
                     int depth = Math.min(kc, k - pc), ao = aOff + (s.transA() ? pc * lda + i0 : i0 * lda + pc);
                     if (f64) Pack.packA((double[]) a, ao, lda, s.transA(), mc, depth, mr, (double[]) packedA);
