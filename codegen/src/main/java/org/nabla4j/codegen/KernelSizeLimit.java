@@ -66,8 +66,8 @@ final class KernelSizeLimit {
             case LoopExpr.Const c -> 1;
             case LoopExpr.Unary u -> switch (u.op()) {
                 case TANH -> u.dtype() == DType.F32 ? 16 : 1;
-                // f32 sin: reduction, polynomial, sign and range check inline (about 190 bytes per copy)
-                case SIN -> u.dtype() == DType.F32 ? 22 : 1;
+                // f32 sin and cos: reduction, polynomial, sign and range check inline (about 190 bytes per copy)
+                case SIN, COS -> u.dtype() == DType.F32 ? 22 : 1;
                 // f32 exp: reduction, polynomial, scaling and range check inline (about 170 bytes per copy)
                 case EXP -> u.dtype() == DType.F32 ? 20 : 1;
                 case LOGISTIC -> 4;
