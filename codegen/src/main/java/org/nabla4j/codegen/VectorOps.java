@@ -155,28 +155,14 @@ final class VectorOps {
      */
     private static void expF32(MethodVisitor mv, String owner, java.util.function.IntSupplier newLocal) {
         String vc = VEC + "FloatVector", iv = VEC + "IntVector";
-        String v = "(L" + VEC + "Vector;)L" + vc + ";", ff = "(FF)L" + vc + ";", vv = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
         int x = newLocal.getAsInt(), shifted = newLocal.getAsInt(), k = newLocal.getAsInt(), r = newLocal.getAsInt();
         mv.visitVarInsn(ASTORE, x);
         // k = x/ln2 rounded (in shifted's low bits too); r = x - k·ln2
         reduce(mv, owner, x, shifted, k, (float) (1 / Math.log(2)), new float[] {LN2_HI, LN2_LO});
         mv.visitVarInsn(ASTORE, r);
         // E(r) by Horner's rule in fused steps, then e^r = r²·E + r + 1
-        mv.visitVarInsn(ALOAD, r);
-        mv.visitLdcInsn(EXP_E[5]);
-        mv.visitLdcInsn(EXP_E[4]);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", ff, false);
-        for (int i = 3; i >= 0; i--) {
-            mv.visitVarInsn(ALOAD, r);
-            broadcastConst(mv, owner, DType.F32, EXP_E[i]);
-            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
-        }
-        mv.visitVarInsn(ALOAD, r);
-        mv.visitInsn(DUP);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", v, false);
-        mv.visitInsn(SWAP);
-        mv.visitVarInsn(ALOAD, r);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
+        fusedHorner(mv, owner, r, EXP_E);
+        timesProductPlus(mv, r, r);
         mv.visitLdcInsn(1f);
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "add", "(F)L" + vc + ";", false);
         // times 2^k: k << 23 added to the exponent bits
@@ -238,6 +224,32 @@ final class VectorOps {
         }
     }
 
+    /** Stack: [] -> [Σ c[i] tⁱ] for the f32 vector in local {@code t}, by Horner's rule in fused multiply-adds (c has 3+ terms). */
+    private static void fusedHorner(MethodVisitor mv, String owner, int t, float[] c) {
+        String vc = VEC + "FloatVector", vv = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
+        int last = c.length - 1;
+        mv.visitVarInsn(ALOAD, t);
+        mv.visitLdcInsn(c[last]);
+        mv.visitLdcInsn(c[last - 1]);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", "(FF)L" + vc + ";", false);
+        for (int i = last - 2; i >= 0; i--) {
+            mv.visitVarInsn(ALOAD, t);
+            broadcastConst(mv, owner, DType.F32, c[i]);
+            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
+        }
+    }
+
+    /** Stack: [p] -> [(u·w)·p + u] for the f32 vectors in locals u and w (one multiply, one fused multiply-add). */
+    private static void timesProductPlus(MethodVisitor mv, int u, int w) {
+        String vc = VEC + "FloatVector";
+        mv.visitVarInsn(ALOAD, u);
+        mv.visitVarInsn(ALOAD, w);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", "(L" + VEC + "Vector;)L" + vc + ";", false);
+        mv.visitInsn(SWAP);
+        mv.visitVarInsn(ALOAD, u);
+        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";", false);
+    }
+
     /**
      * Stack: [fast] -> [fast, or lanewise(operator) of x for a vector with a lane where
      * |x - center| > halfWidth]. One compare and test per vector; the branch is almost never taken.
@@ -295,7 +307,7 @@ final class VectorOps {
      */
     private static void sinF32(MethodVisitor mv, String owner, java.util.function.IntSupplier newLocal, boolean cos) {
         String vc = VEC + "FloatVector", iv = VEC + "IntVector";
-        String v = "(L" + VEC + "Vector;)L" + vc + ";", ff = "(FF)L" + vc + ";", vv = "(L" + VEC + "Vector;L" + VEC + "Vector;)L" + vc + ";";
+        String v = "(L" + VEC + "Vector;)L" + vc + ";";
         int x = newLocal.getAsInt(), shifted = newLocal.getAsInt(), j = newLocal.getAsInt(), r = newLocal.getAsInt(), a = newLocal.getAsInt(), r2 = newLocal.getAsInt();
         mv.visitVarInsn(ASTORE, x);
         // sin: j = x/π rounded (in shifted's low bits too), r = x - j·π, sin x = (-1)^j sin r;
@@ -310,23 +322,9 @@ final class VectorOps {
         mv.visitInsn(DUP);
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", v, false);
         mv.visitVarInsn(ASTORE, r2);
-        // S(a²) by Horner's rule in fused steps
-        mv.visitVarInsn(ALOAD, r2);
-        mv.visitLdcInsn(SIN_S[3]);
-        mv.visitLdcInsn(SIN_S[2]);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", ff, false);
-        for (int i = 1; i >= 0; i--) {
-            mv.visitVarInsn(ALOAD, r2);
-            broadcastConst(mv, owner, DType.F32, SIN_S[i]);
-            mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
-        }
-        // |sin r| = (a·a²)·S + a
-        mv.visitVarInsn(ALOAD, a);
-        mv.visitVarInsn(ALOAD, r2);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "mul", v, false);
-        mv.visitInsn(SWAP);
-        mv.visitVarInsn(ALOAD, a);
-        mv.visitMethodInsn(INVOKEVIRTUAL, vc, "fma", vv, false);
+        // S(a²) by Horner's rule in fused steps, then |sin r| = (a·a²)·S + a
+        fusedHorner(mv, owner, r2, SIN_S);
+        timesProductPlus(mv, a, r2);
         // sign: r's, flipped where j is odd (j's low bit shifted into the sign bit)
         String binary = "(L" + OPS + "$Binary;L" + VEC + "Vector;)L" + iv + ";", binaryInt = "(L" + OPS + "$Binary;I)L" + iv + ";";
         mv.visitMethodInsn(INVOKEVIRTUAL, vc, "reinterpretAsInts", "()L" + iv + ";", false);
